@@ -1,0 +1,154 @@
+"""Result and status types shared by every analysis.
+
+Every public analysis returns a frozen dataclass that mixes in :class:`Result`: the numbers as
+attributes, a ``status`` (a :class:`Status`), a human-readable ``reason`` that diagnoses a failure
+and says what to change, ``ok``, and ``to_dict()`` giving JSON-ready data (the CLI's ``--json`` is
+exactly this).  Library compute functions never print or plot.
+
+Fields whose dataclass metadata has ``{"json": False}`` (large matrices, say) are left out of
+``to_dict()``; arrays are converted to nested lists, enums to their values, exact rationals and
+algebraic numbers to strings, non-finite floats to the strings "nan", "inf" and "-inf".
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import fractions
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Status", "Result", "to_jsonable", "AnalysisFailed", "Rigour"]
+
+
+class Status(str, enum.Enum):
+    """Outcome of an analysis; each value reads as a diagnosis."""
+
+    OK = "ok"
+    NOT_CONVERGED = "not converged: maximum iterations reached; increase maxiter or loosen rtol"
+    BRACKET_TOO_WIDE = "bracket wider than requested: the bound could not be tightened to rtol"
+    SOLVER_FAILED = "solver failed"
+    INACCURATE = "inaccurate: the result may be less accurate than requested"
+    UNDECIDED = "undecided: the rigorous check could neither prove nor refute the claim"
+    REFUTED = "refuted: the claim is false"
+    NOT_CERTIFIED = "not certified: a numerical result without a rigorous bound"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
+class Rigour(str, enum.Enum):
+    """How much a number can be trusted (see ARCHITECTURE.md, 'Rigour levels')."""
+
+    NUMERICAL = "numerical"
+    PROBABILISTIC = "probabilistic"
+    REFERENCE = "high-precision reference"
+    CERTIFIED = "certified"
+
+
+class AnalysisFailed(RuntimeError):
+    """Raised by ``Result.raise_if_failed()`` (and by ``throw=True`` options) on a failed analysis."""
+
+    def __init__(self, result: "Result"):
+        self.result = result
+        super().__init__(f"{type(result).__name__}: {result.status.value}: {result.reason}")
+
+
+def to_jsonable(x: Any) -> Any:
+    """Convert a value to plain JSON data (see the module docstring for the rules)."""
+    if isinstance(x, Result):
+        return x.to_dict()
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return {
+            f.name: to_jsonable(getattr(x, f.name))
+            for f in dataclasses.fields(x)
+            if f.metadata.get("json", True)
+        }
+    if isinstance(x, enum.Enum):
+        return to_jsonable(x.value)
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        f = float(x)
+        if math.isnan(f):
+            return "nan"
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        return f
+    if isinstance(x, (complex, np.complexfloating)):
+        return {"re": to_jsonable(x.real), "im": to_jsonable(x.imag)}
+    if isinstance(x, fractions.Fraction):
+        return str(x)
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "fc" or x.dtype == object:
+            return [to_jsonable(v) for v in x.tolist()] if x.ndim == 1 else [to_jsonable(r) for r in x]
+        return x.tolist()
+    if isinstance(x, dict):
+        return {str(k): to_jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [to_jsonable(v) for v in x]
+    if x is None or isinstance(x, str):
+        return x
+    return str(x)  # sympy numbers, flint arbs, ...: their exact printed form
+
+
+class Result:
+    """Mixin for result dataclasses.  Subclasses must define ``status`` and ``reason`` fields."""
+
+    status: Status
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        """True when the analysis succeeded (``status is Status.OK``)."""
+        return self.status is Status.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain data: every field except those marked ``json=False``, plus ``ok``."""
+        d: dict[str, Any] = {"kind": type(self).__name__}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if f.metadata.get("json", True):
+                d[f.name] = to_jsonable(getattr(self, f.name))
+        d["ok"] = self.ok
+        return d
+
+    def raise_if_failed(self) -> "Result":
+        """Return self if ok, else raise :class:`AnalysisFailed` carrying this result."""
+        if not self.ok:
+            raise AnalysisFailed(self)
+        return self
+
+    def summary(self) -> str:
+        """A plain-text summary for people (the CLI prints this without ``--json``)."""
+        lines = [f"{type(self).__name__}: {self.status.value}"]
+        if self.reason and self.reason != self.status.value:
+            lines.append(f"  reason: {self.reason}")
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if f.name in ("status", "reason") or not f.metadata.get("json", True):
+                continue
+            v = getattr(self, f.name)
+            lines.append(f"  {f.name}: {_short(v)}")
+        return "\n".join(lines)
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, np.ndarray):
+        if v.size <= 8:
+            return np.array2string(v, precision=6, separator=", ")
+        return f"array{v.shape} {v.dtype} [{', '.join(f'{x:.6g}' for x in v.ravel()[:4])}, ...]"
+    if isinstance(v, float):
+        return f"{v:.12g}"
+    if isinstance(v, enum.Enum):
+        return str(v.value)
+    s = str(v)
+    return s if len(s) <= 200 else s[:197] + "..."
+
+
+def field_nojson(**kw: Any) -> Any:
+    """A dataclass field left out of ``to_dict()`` (for large arrays)."""
+    md = dict(kw.pop("metadata", {}) or {})
+    md["json"] = False
+    return dataclasses.field(metadata=md, **kw)

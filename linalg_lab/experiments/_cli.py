@@ -1,0 +1,5 @@
+"""Command registration for this family (being built)."""
+
+
+def register(sub, parent):
+    return None

@@ -1,0 +1,2 @@
+"""(being built)"""
+__all__: list[str] = []
