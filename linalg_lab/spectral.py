@@ -212,7 +212,7 @@ def kw_lanczos_epsilon(k: int, n: int, delta: float) -> float:
     ``>= (1 - eps) lambda_max``.  Returns 1.0 when no eps < 1 is guaranteed.
 
     >>> round(kw_lanczos_epsilon(300, 10**5, 1e-6), 6)
-    0.001127
+    0.001123
     """
     if k < 1:
         return 1.0
@@ -263,7 +263,8 @@ def gram_cholesky_certificate(a: NDArray[np.float64], tau: float, *,
     e_diag = 2 * _U * (tau + max_diag_raw) * (1 + 4 * _U)
     # Estimate ||R||_F^2 = trace(R^T R) ~ trace(M) to size the shift; verified after factorising.
     trace_m = n * tau - float(diag.sum())
-    c_est = 1.05 * (_gamma(n + 1) * max(trace_m, 0.0) * 1.01 + e_gram + e_diag) + 4 * n * _ETA
+    # Twice the estimate plus a few ulps of tau: the float shift tau - c_est is itself rounded.
+    c_est = 2.0 * (_gamma(n + 1) * max(trace_m, 0.0) + e_gram + e_diag) + 4 * n * _ETA + 8 * math.ulp(tau)
     shift = tau - c_est
     if not shift > 0:
         return GramCertificate(False, tau, math.nan, fro_raw, max_diag_raw, math.nan, n, m,
@@ -293,7 +294,8 @@ def required_margin(a: Any, tau: float, gram: NDArray | None = None) -> float:
 
     fro = float(np.dot(a.data, a.data)) if sp.issparse(a) else float(np.einsum("ij,ij->", a, a))
     trace_m = n * tau - float(np.trace(g))
-    return 1.2 * (_gamma(n + 1) * max(trace_m, 0.0) + _gamma(m) * fro + 2 * _U * (tau + float(np.max(np.diag(g)))))
+    return (2.2 * (_gamma(n + 1) * max(trace_m, 0.0) + _gamma(m) * fro + 2 * _U * (tau + float(np.max(np.diag(g)))))
+            + 8 * math.ulp(tau))
 
 
 def _gram(a: Any) -> NDArray[np.float64]:

@@ -50,7 +50,12 @@ def eps_of(dtype: Any) -> float:
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        dt = np.dtype(np.float64)
+        try:  # names numpy does not know, such as "bfloat16"
+            import ml_dtypes
+
+            return float(ml_dtypes.finfo(getattr(ml_dtypes, str(dtype))).eps)
+        except (ImportError, AttributeError, TypeError, ValueError):
+            dt = np.dtype(np.float64)
     if dt.kind == "c":
         dt = np.dtype(dt.char.lower()) if dt.char in "FD" else np.dtype(np.float64)
         dt = np.float32 if dt == np.complex64 else np.float64
@@ -121,7 +126,7 @@ class Check:
     @property
     def margin_digits(self) -> float:
         """log10(tolerance / error): decimal digits to spare (negative when failing; inf if exact)."""
-        if math.isnan(self.error) or self.tolerance <= 0 and self.error > 0:
+        if math.isnan(self.error) or math.isinf(self.error) or (self.tolerance <= 0 and self.error > 0):
             return float("-inf")
         if self.error == 0:
             return float("inf")
@@ -303,9 +308,11 @@ def assert_close(
         diff = np.abs(a64 - d64)
         same_nonfinite = (~np.isfinite(a64)) & (a64 == d64)  # equal infinities
         diff = np.where(same_nonfinite, 0.0, diff)
-        diff = np.where(np.isnan(a64) & np.isnan(d64), 0.0, diff)  # NaN == NaN, as numpy.testing
-        bound = atol + rtol * np.abs(d64)
-        mismatch = ~(diff <= bound)
+        both_nan = np.isnan(a64) & np.isnan(d64)  # NaN == NaN, as numpy.testing
+        diff = np.where(both_nan, 0.0, diff)
+        exact = same_nonfinite | both_nan
+        bound = np.where(exact, 1.0, atol + rtol * np.abs(d64))
+        mismatch = ~exact & ~(diff <= bound)
         # effective relative error: q = diff / bound, reported as q * rtol (or q * atol if rtol == 0)
         scale = rtol if rtol > 0 else atol
         q = np.where(bound > 0, diff / np.where(bound > 0, bound, 1.0), np.where(diff > 0, np.inf, 0.0))

@@ -127,7 +127,9 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
     if not np.array_equal(a * op.scale, a0.T if op.transposed else a0):
         return _fail(t0, assumptions, "scaling by a power of two was not exact (subnormal entries)")
     m, n = a.shape
-    est = spectral_norm(a, rtol=1e-10, seed=seed, bound="deterministic")
+    # Ask for an estimate about as accurate as the certificate can resolve (~ n^2 u).
+    rtol_inner = min(1e-6, max(1e-13, 8.0 * n * n * 2.0**-53))
+    est = spectral_norm(a, rtol=rtol_inner, seed=seed, bound="deterministic")
     v = est.v  # right singular vector of the oriented, scaled matrix
     if v is None or not np.all(np.isfinite(v)):
         return _fail(t0, assumptions, "no singular vector estimate")
@@ -141,7 +143,7 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
         if not lower_s > 0:
             lower_s = arb(0)
         # ---- upper bound: Cholesky certificate, final inequality re-checked in Arb --------------
-        sigma = float(est.estimate)
+        sigma = max(float(est.estimate), float(upper_float(lower_s)))
         gram = _gram(a)
         tau0 = sigma * sigma
         rho = max(2 * required_margin(a, tau0, gram) / tau0, 1e-15)
