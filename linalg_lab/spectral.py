@@ -1,4 +1,4 @@
-"""Spectral norm with a guaranteed bracket: Golub–Kahan–Lanczos, power iteration, certificates.
+"""Spectral norm with a guaranteed bracket: Lanczos, power iteration, certificates.
 
 :func:`spectral_norm` returns ``lower <= ||A||_2 <= upper`` where ``lower`` is attained by a computed
 unit vector and ``upper`` holds either
@@ -310,44 +310,78 @@ def _gram(a: Any) -> NDArray[np.float64]:
     return g
 
 
-def _lanczos_sym(g: NDArray[np.float64], v0: NDArray, maxiter: int, rtol: float) -> dict[str, Any]:
-    """Symmetric Lanczos on the Gram matrix g with full reorthogonalisation (top eigenpair).
+def _lanczos_sym(matvec: Any, n: int, v0: NDArray, maxiter: int, rtol: float, *,
+                 stop: str = "gap", delta: float = 1e-6) -> dict[str, Any]:
+    """Symmetric Lanczos for the top eigenpair of a PSD operator, full (two-pass) reorthogonalisation.
 
-    Stops when the estimated eigenvalue error ``r^2 / gap`` (r the Ritz residual, gap the distance
-    to the second Ritz value) is below ``rtol * theta / 8``: a heuristic, because the deterministic
-    certificate that follows verifies the result and falls back to LAPACK if it was wrong.
+    stop="gap": until the estimated eigenvalue error ``r^2 / gap`` (r the Ritz residual, gap the
+    distance to the second Ritz value) is below ``rtol * theta / 8`` -- a heuristic, because the
+    deterministic certificate that follows verifies the result (and falls back to LAPACK);
+    stop="residual": until ``r <= rtol * theta / 2`` (a rigorous bound on the distance from theta to
+    *some* eigenvalue); stop="kw": until the Kuczyński–Woźniakowski bracket is within rtol.
     """
-    n = g.shape[0]
     kmax = min(maxiter, n)
     Q = np.empty((kmax + 1, n))
     al = np.zeros(kmax)
     be = np.zeros(kmax)
     Q[0] = v0
     theta, y, k_done, converged = 0.0, np.array([1.0]), 0, False
-    symv = scipy.linalg.blas.dsymv
+    next_check = 1
     for j in range(kmax):
-        w = symv(1.0, g, Q[j], lower=0)
+        w = matvec(Q[j])
         al[j] = float(Q[j] @ w)
         w -= al[j] * Q[j]
         if j > 0:
             w -= be[j - 1] * Q[j - 1]
-        for _ in range(2):
-            w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
+        # Classical Gram-Schmidt against the whole basis; a second pass only when the first removed
+        # much of w ("twice is enough", Kahan–Parlett): after the three-term recurrence w is nearly
+        # orthogonal already, so one pass usually suffices.
+        w_norm0 = float(np.linalg.norm(w))
+        w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
         b = float(np.linalg.norm(w))
+        if b < 0.7 * w_norm0:
+            w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
+            b = float(np.linalg.norm(w))
         be[j] = b
         k_done = j + 1
-        evals, evecs = scipy.linalg.eigh_tridiagonal(al[: j + 1], be[:j])
-        theta, y = float(evals[-1]), evecs[:, -1]
-        resid = b * abs(y[-1])
-        gap = theta - float(evals[-2]) if j > 0 else theta
-        if b <= 1e-300 * max(theta, 1e-300) or (theta > 0 and j >= 1 and
-                                                  (resid * resid / max(gap, 1e-300) <= rtol * theta / 8
-                                                   and resid <= 1e-2 * theta)):
-            converged = True
-            break
+        breakdown = b <= 1e-300 or (j > 0 and b <= 4 * _U * abs(theta) * 1e-3)
+        if stop == "kw" and not breakdown and j + 1 < kmax:
+            eps = kw_lanczos_epsilon(j + 1, n, delta)
+            if not (eps < 1 and 1 / math.sqrt(1 - eps) - 1 <= rtol):
+                Q[j + 1] = w / b
+                continue
+        if j + 1 >= next_check or breakdown or stop == "kw" or j + 1 == kmax:
+            next_check = j + 1 + (1 if j < 60 else max(1, (j + 1) // 20))
+            evals, evecs = scipy.linalg.eigh_tridiagonal(al[: j + 1], be[:j])
+            theta, y = float(evals[-1]), evecs[:, -1]
+            resid = b * abs(y[-1])
+            gap = theta - float(evals[-2]) if j > 0 else theta
+            if breakdown:
+                converged = True
+                break
+            if stop == "kw":
+                converged = True
+                break
+            if theta > 0 and j >= 1:
+                if stop == "residual" and resid <= rtol * theta / 2:
+                    converged = True
+                    break
+                if stop == "gap" and resid * resid / max(gap, 1e-300) <= rtol * theta / 8 and resid <= 1e-2 * theta:
+                    converged = True
+                    break
         Q[j + 1] = w / b
+    if y.size != k_done:
+        evals, evecs = scipy.linalg.eigh_tridiagonal(al[:k_done], be[: k_done - 1])
+        theta, y = float(evals[-1]), evecs[:, -1]
     x = Q[:k_done].T @ y
     return {"theta": theta, "v": x, "iterations": k_done, "converged": converged}
+
+
+def _gram_lanczos(op: _Op, v0: NDArray, maxiter: int, rtol: float, stop: str, delta: float) -> dict[str, Any]:
+    """Lanczos on A^T A through products with A and A^T (one basis, of the smaller dimension)."""
+    est = _lanczos_sym(lambda x: op.rmv(op.mv(x)), op.n, v0, maxiter, rtol, stop=stop, delta=delta)
+    est["sigma"] = math.sqrt(max(est.pop("theta"), 0.0))
+    return est
 
 
 def _check_common(A: Any, func: str, rtol: float, maxiter: Any, seed: Any) -> tuple[_Op, float, int | None]:
@@ -395,7 +429,8 @@ def spectral_norm(
     A : (m, n) array_like, scipy.sparse matrix/array, or LinearOperator
         A real matrix (validated: finite, non-empty, 2-D).
     method : {"lanczos", "power"}
-        Golub–Kahan–Lanczos bidiagonalisation with full reorthogonalisation (default), or the power
+        Lanczos on ``A^T A`` (of the smaller side) with full reorthogonalisation (default; for the
+        deterministic bound it runs on the Gram matrix the certificate forms anyway), or the power
         method on ``A^T A``.  Both start from a uniformly random unit vector drawn from ``seed``.
     rtol : float
         Requested relative width ``upper/lower - 1`` of the bracket, in (0, 1).
@@ -424,8 +459,8 @@ def spectral_norm(
 
     Notes
     -----
-    Cost: each Lanczos step is one product with A and one with A^T plus O((m + n) k) for
-    reorthogonalisation.  The deterministic certificate adds one Gram matrix (m N^2 flops with
+    Cost: each Lanczos step is one product with A and one with A^T (or one with the Gram matrix)
+    plus O(N k) for reorthogonalisation.  The deterministic certificate adds one Gram matrix (m N^2 flops with
     ``dsyrk``) and one Cholesky factorisation (N^3/3 flops).  A is first scaled by a power of two
     (exact), so huge and tiny matrices neither overflow nor lose accuracy to underflow.
 
@@ -434,8 +469,8 @@ def spectral_norm(
 
     References
     ----------
-    .. [1] G. Golub and W. Kahan, "Calculating the singular values and pseudo-inverse of a matrix",
-       SIAM J. Numer. Anal. B 2 (1965) 205–224, doi:10.1137/0702016.
+    .. [1] C. Lanczos, "An iteration method for the solution of the eigenvalue problem of linear
+       differential and integral operators", J. Res. Nat. Bur. Standards 45 (1950) 255–282.
     .. [2] J. Kuczyński and H. Woźniakowski, "Estimating the largest eigenvalue by the power and
        Lanczos algorithms with a random start", SIAM J. Matrix Anal. Appl. 13 (1992) 1094–1122,
        doi:10.1137/0613066.
@@ -485,12 +520,13 @@ def spectral_norm(
         # The certificate needs fl(A^T A) anyway: run Lanczos on it (one symmetric product per step
         # instead of two with A).
         gram = _gram(op.a)
-        est = _lanczos_sym(gram, v0, maxiter, rtol)
+        symv = scipy.linalg.blas.dsymv
+        est = _lanczos_sym(lambda x: symv(1.0, gram, x, lower=0), N, v0, maxiter, rtol, stop="gap")
         est["sigma"] = math.sqrt(max(est.pop("theta"), 0.0))
     elif bound_kind == "probabilistic":
-        est = _lanczos(op, v0, maxiter, rtol=rtol, stop="kw", delta=delta)
+        est = _gram_lanczos(op, v0, maxiter, rtol, "kw", delta)
     elif method == "lanczos":
-        est = _lanczos(op, v0, maxiter, rtol=rtol, stop="residual", delta=delta)
+        est = _gram_lanczos(op, v0, maxiter, rtol, "residual", delta)
     else:
         est = _power(op, v0, maxiter, rtol=rtol)
     sigma, v, iters, converged = est["sigma"], est["v"], est["iterations"], est["converged"]
@@ -586,69 +622,6 @@ def _deterministic_upper(op: _Op, lower: float, sigma: float, rtol: float,
             return upper, ("Cholesky of tau I - A^T A with a rounding-error margin (Higham Thm 10.3; "
                            "Rump 2006): ||A||_2^2 < tau"), True
     return math.inf, cert.reason, False
-
-
-def _lanczos(op: _Op, v0: NDArray, maxiter: int, *, rtol: float, stop: str, delta: float) -> dict[str, Any]:
-    """Golub–Kahan–Lanczos with full (two-pass) reorthogonalisation.
-
-    stop="residual": until the Ritz residual bound gives relative accuracy rtol/4;
-    stop="kw": until the Kuczyński–Woźniakowski bracket is within rtol (or maxiter).
-    """
-    m, n = op.m, op.n
-    kmax = min(maxiter, n)
-    V = np.empty((kmax + 1, n))  # rows are basis vectors: contiguous slices for reorthogonalisation
-    U = np.empty((kmax, m))
-    alpha = np.zeros(kmax)
-    beta = np.zeros(kmax)
-    V[0] = v0
-    sigma, y_v, k_done, converged = 0.0, np.array([1.0]), 0, False
-    next_check = 1
-    for j in range(kmax):
-        u = op.mv(V[j])
-        if j > 0:
-            u -= beta[j - 1] * U[j - 1]
-            for _ in range(2):
-                u -= U[:j].T @ (U[:j] @ u)
-        a_j = float(np.linalg.norm(u))
-        k_done = j + 1
-        if a_j == 0.0:  # A v_j = 0 in the Krylov space: invariant subspace
-            alpha[j] = 0.0
-            converged = True
-            break
-        alpha[j] = a_j
-        U[j] = u / a_j
-        w = op.rmv(U[j]) - a_j * V[j]
-        for _ in range(2):
-            w -= V[: j + 1].T @ (V[: j + 1] @ w)
-        b_j = float(np.linalg.norm(w))
-        beta[j] = b_j
-        invariant = b_j <= 1e-300
-        if not invariant:
-            V[j + 1] = w / b_j
-        if j + 1 >= next_check or invariant or j + 1 == kmax:
-            next_check = j + 1 + max(1, (j + 1) // 10)
-            B = np.diag(alpha[: j + 1]) + np.diag(beta[:j], 1)
-            P, s, Qt = scipy.linalg.svd(B)
-            sigma = float(s[0])
-            y_v = Qt[0]
-            resid = b_j * abs(P[-1, 0])  # ||A^T u - sigma v|| for the Ritz pair
-            if invariant:
-                converged = True
-                break
-            if stop == "residual" and sigma > 0 and resid / sigma <= rtol / 2:
-                converged = True
-                break
-            if stop == "kw":
-                eps = kw_lanczos_epsilon(j + 1, n, delta)
-                if eps < 1 and 1 / math.sqrt(1 - eps) - 1 <= rtol:
-                    converged = True
-                    break
-    if k_done and y_v.size != k_done:
-        B = np.diag(alpha[:k_done]) + np.diag(beta[: k_done - 1], 1)
-        P, s, Qt = scipy.linalg.svd(B)
-        sigma, y_v = float(s[0]), Qt[0]
-    v = V[:k_done].T @ y_v
-    return {"sigma": sigma, "v": v, "iterations": k_done, "converged": converged}
 
 
 def _power(op: _Op, v0: NDArray, maxiter: int, *, rtol: float) -> dict[str, Any]:
