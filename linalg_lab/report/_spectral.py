@@ -18,7 +18,7 @@ def default_cases(quick: bool = False) -> dict[str, object]:
     u, _ = np.linalg.qr(rng.standard_normal((n, 60)))
     w, _ = np.linalg.qr(rng.standard_normal((n // 2, 60)))
     graded = (u * np.logspace(0, -12, 60)) @ w.T
-    big = 5000 if quick else 50000
+    big = 5000 if quick else 20000
     return {
         f"gaussian {n}x{n // 2}": rng.standard_normal((n, n // 2)),
         "rank one 300x200": np.outer(rng.standard_normal(300), rng.standard_normal(200)),
