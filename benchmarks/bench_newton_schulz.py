@@ -105,11 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes (64, 128, 256)")
     ap.add_argument("--torch", action="store_true", help="also time torch bf16 on a CUDA device (4096x4096)")
+    ap.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
     args = ap.parse_args(argv)
     sizes = [64, 128, 256] if args.quick else [256, 1024, 2048]
-    repeat = 3
+    repeat = max(1, args.repeat)
     rows, data = _cpu_rows(sizes, repeat)
-    print("Newton–Schulz on the CPU (float64; times in ms, best of 3; one quintic step = 3 products)")
+    print(f"Newton–Schulz on the CPU (float64; times in ms, best of {repeat}; one quintic step = 3 products)")
     print(table(["size", "quintic step", "3 plain products", "ratio (target <= 1.2)", "muon 5 steps",
                  "scipy polar", "muon/polar", "max |diff|"], rows))
     out = {"cpu": data}

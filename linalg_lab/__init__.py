@@ -8,6 +8,25 @@ __version__ = "0.1.0"
 from ._results import AnalysisFailed, Result, Rigour, Status
 from ._validation import InputError, InputTypeError, InputValueError
 from .io import load_matrix, save_matrix
+
+# Newton–Schulz.  Note: the function ``newton_schulz`` shadows the subpackage attribute of the same
+# name; import the subpackage's other names with ``from linalg_lab.newton_schulz import ...``.
+from .newton_schulz import (
+    PRESETS as NS_PRESETS,
+    BandCurve,
+    NewtonSchulzResult,
+    OutputAnalysis,
+    ScheduleAnalysis,
+    StepAnalysis,
+    StepsNeededResult,
+    analyze_ns_output,
+    analyze_ns_schedule,
+    analyze_ns_step,
+    newton_schulz,
+    ns_band_curve,
+    ns_schedule,
+    ns_steps_needed,
+)
 from .spectral import PowerIterationResult, SpectralNormResult, power_iteration, spectral_norm
 from .subspace import PrincipalAnglesResult, alignment, principal_angles, projection_ratio
 from .tolerance import Check, ToleranceReport, assert_close
@@ -39,4 +58,19 @@ __all__ = [
     "projection_ratio",
     "alignment",
     "PrincipalAnglesResult",
+    # Newton–Schulz
+    "ns_schedule",
+    "newton_schulz",
+    "NS_PRESETS",
+    "analyze_ns_step",
+    "analyze_ns_schedule",
+    "analyze_ns_output",
+    "ns_steps_needed",
+    "ns_band_curve",
+    "NewtonSchulzResult",
+    "StepAnalysis",
+    "ScheduleAnalysis",
+    "OutputAnalysis",
+    "StepsNeededResult",
+    "BandCurve",
 ]

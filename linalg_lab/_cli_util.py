@@ -81,6 +81,15 @@ def run_main(
         return EXIT_USAGE
     try:
         return int(args.handler(args))
+    except BrokenPipeError:  # output piped to `head` and closed: not an error of ours
+        import os
+
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return EXIT_OK
     except InputError as exc:
         print(f"{prog}: error: {exc}".splitlines()[0], file=sys.stderr)
         return EXIT_USAGE

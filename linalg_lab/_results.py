@@ -83,6 +83,8 @@ def to_jsonable(x: Any) -> Any:
     if isinstance(x, fractions.Fraction):
         return str(x)
     if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return to_jsonable(x.item())
         if x.dtype.kind in "fc" or x.dtype == object:
             return [to_jsonable(v) for v in x.tolist()] if x.ndim == 1 else [to_jsonable(r) for r in x]
         return x.tolist()

@@ -1,0 +1,631 @@
+"""Newton–Schulz polynomial steps and schedules, with exact coefficients and named presets.
+
+A Newton–Schulz (NS) *step* is an odd polynomial ``p(x) = a1 x + a3 x^3 + a5 x^5 + ...``; applied
+to a matrix ``X = U diag(s) V^T`` it maps ``X`` to ``U diag(p(s)) V^T`` using only matrix
+products.  A *schedule* is a finite list of steps plus a rule for the steps beyond the list
+("repeat" the last one or "cycle" through the list), the normalisation applied to the input
+before the first step (Frobenius or spectral norm, a multiplicative safety factor and an additive
+``eps``), and a citation.
+
+Coefficients are stored **exactly** as written: a decimal literal such as ``"3.4445"`` becomes
+``Fraction(3.4445) == 6889/2000``, and a Python float is converted through its shortest ``repr``
+(so ``3.4445`` also becomes ``6889/2000``, not the nearest binary double).  Certified analyses in
+``proofs_check.newton_schulz`` therefore speak about the constants people actually type; the
+float64 coefficients used by the matrix iteration are the correctly rounded values of these
+rationals.
+
+References
+----------
+.. [1] Z. Kovarik, "Some iterative methods for improving orthonormality", SIAM J. Numer. Anal.
+   7(3), 1970. doi:10.1137/0707031
+.. [2] Å. Björck and C. Bowie, "An iterative algorithm for computing the best estimate of an
+   orthogonal matrix", SIAM J. Numer. Anal. 8(2), 1971. doi:10.1137/0708036
+.. [3] J. Bernstein and L. Newhouse, "Old optimizer, new norm: an anthology", arXiv:2409.20325;
+   "Modular duality in deep learning", arXiv:2410.21265.
+.. [4] K. Jordan et al., "Muon: an optimizer for hidden layers in neural networks", 2024,
+   https://kellerjordan.github.io/posts/muon/ (coefficients (3.4445, -4.7750, 2.0315)).
+.. [5] N. Amsel, D. Persson, C. Musco, R. M. Gower, "The Polar Express: optimal matrix sign
+   methods and their application to the Muon algorithm", arXiv:2505.16932.
+.. [6] E. Grishina, M. Smirnov, M. Rakhuba, "Accelerating Newton–Schulz iteration for orthogonal
+   polynomials with Chebyshev-type polynomials (CANS)", arXiv:2506.10935.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import numbers
+import os
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._validation import InputTypeError, InputValueError
+
+__all__ = ["Step", "Schedule", "PRESETS", "ns_schedule", "to_fraction"]
+
+_FUNC = "ns_schedule"
+
+
+def to_fraction(value: Any, name: str = "coefficient", *, func: str = _FUNC) -> Fraction:
+    """Convert a coefficient to an exact rational, keeping decimal literals exactly as written.
+
+    Strings are parsed as decimal (or ``p/q``) literals; Python floats go through their
+    shortest ``repr`` so that ``3.4445`` becomes ``6889/2000``; ints and Fractions are kept.
+
+    >>> to_fraction("3.4445")
+    Fraction(6889, 2000)
+    >>> to_fraction(-4.775)
+    Fraction(-191, 40)
+    """
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise InputTypeError(f"{func}: {name} must be a number, got bool {value!r}")
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            raise InputValueError(f"{func}: {name} must be finite, got {v!r}")
+        return Fraction(repr(v))
+    if isinstance(value, numbers.Rational):
+        return Fraction(value.numerator, value.denominator)
+    if isinstance(value, str):
+        s = value.strip().replace("\u2212", "-")  # accept a typographic minus sign
+        try:
+            f = Fraction(s)
+        except (ValueError, ZeroDivisionError):
+            raise InputValueError(
+                f"{func}: {name} {value!r} is not a number; write decimal literals such as "
+                "'3.4445' or ratios such as '15/8'"
+            ) from None
+        return f
+    raise InputTypeError(f"{func}: {name} must be a number or a decimal string, got "
+                         f"{type(value).__name__} {value!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One odd-polynomial Newton–Schulz step ``p(x) = a1 x + a3 x^3 + a5 x^5 + ...``.
+
+    Parameters
+    ----------
+    coeffs : tuple of Fraction
+        The coefficients ``(a1, a3, a5, ...)`` of the odd powers, exact.  Any numbers or decimal
+        strings are accepted by the constructor and converted with :func:`to_fraction`.
+
+    Examples
+    --------
+    >>> s = Step(("1.5", "-0.5"))
+    >>> s.degree, s.products
+    (3, 2)
+    >>> float(s(np.array([1.0]))[0])
+    1.0
+    >>> s.exact(Fraction(1, 2))
+    Fraction(11, 16)
+    """
+
+    coeffs: tuple[Fraction, ...]
+
+    def __post_init__(self) -> None:
+        raw = self.coeffs
+        if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
+            raise InputTypeError(f"Step: coeffs must be a sequence of numbers, got {raw!r}")
+        cs = tuple(to_fraction(c, f"coefficient {i}", func="Step") for i, c in enumerate(raw))
+        if not cs:
+            raise InputValueError("Step: coeffs must be non-empty (a1, a3, a5, ...)")
+        # trailing zero coefficients do not change the polynomial; drop them (keep at least a1)
+        while len(cs) > 1 and cs[-1] == 0:
+            cs = cs[:-1]
+        object.__setattr__(self, "coeffs", cs)
+
+    # -- structure -------------------------------------------------------------------------
+    @property
+    def degree(self) -> int:
+        """The polynomial degree ``2 len(coeffs) - 1`` (1 for a pure scaling)."""
+        return 2 * len(self.coeffs) - 1
+
+    @property
+    def products(self) -> int:
+        """Matrix products per step: the Gram ``X X^T``, its powers, and one product with ``X``.
+
+        A degree-(2k+1) step costs k + 1 products for k >= 1 (cubic 2, quintic 3), 0 for k = 0.
+        """
+        k = len(self.coeffs) - 1
+        return 0 if k == 0 else k + 1
+
+    def as_floats(self) -> tuple[float, ...]:
+        """The coefficients correctly rounded to float64."""
+        return tuple(float(c) for c in self.coeffs)
+
+    def derivative_coeffs(self) -> tuple[Fraction, ...]:
+        """Coefficients ``(a1, 3 a3, 5 a5, ...)`` of the even polynomial ``p'(x)`` in powers ``x^0, x^2, ...``."""
+        return tuple((2 * i + 1) * c for i, c in enumerate(self.coeffs))
+
+    def second_derivative_coeffs(self) -> tuple[Fraction, ...]:
+        """Coefficients of the odd polynomial ``p''(x)`` in powers ``x^1, x^3, ...``: ``(6 a3, 20 a5, ...)``."""
+        return tuple((2 * i + 1) * (2 * i) * c for i, c in enumerate(self.coeffs))[1:]
+
+    # -- evaluation ------------------------------------------------------------------------
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
+        """Evaluate ``p`` in float64 (Horner's rule in ``x^2``); arrays are accepted elementwise."""
+        x = np.asarray(x, dtype=np.float64)
+        x2 = x * x
+        acc = np.full_like(x, float(self.coeffs[-1]))
+        for c in reversed(self.coeffs[:-1]):
+            acc = acc * x2 + float(c)
+        return acc * x
+
+    def derivative(self, x: ArrayLike) -> NDArray[np.float64]:
+        """Evaluate ``p'(x)`` in float64."""
+        x = np.asarray(x, dtype=np.float64)
+        x2 = x * x
+        d = self.derivative_coeffs()
+        acc = np.full_like(x, float(d[-1]))
+        for c in reversed(d[:-1]):
+            acc = acc * x2 + float(c)
+        return acc
+
+    def exact(self, x: Fraction | int) -> Fraction:
+        """Evaluate ``p`` exactly at a rational point."""
+        x = Fraction(x)
+        x2 = x * x
+        acc = Fraction(0)
+        for c in reversed(self.coeffs):
+            acc = acc * x2 + c
+        return acc * x
+
+    def critical_points(self) -> tuple[float, ...]:
+        """Positive real critical points of ``p`` (roots of ``p'``), ascending, in float64 (numerical)."""
+        d = self.derivative_coeffs()
+        if len(d) == 1:
+            return ()
+        # p'(x) = q(y) with y = x^2; roots y > 0
+        roots = np.roots([float(c) for c in reversed(d)])
+        out = []
+        for r in roots:
+            if abs(r.imag) <= 1e-12 * max(1.0, abs(r)) and r.real > 0:
+                out.append(math.sqrt(r.real))
+        return tuple(sorted(out))
+
+    def __str__(self) -> str:
+        terms = []
+        for i, c in enumerate(self.coeffs):
+            txt = _dec(c)
+            if "/" in txt and c.denominator > 1000:
+                txt = f"{float(c)!r}…"  # non-terminating: show the double, marked inexact
+            terms.append(f"{txt}·x" + ("" if i == 0 else f"^{2 * i + 1}"))
+        return " + ".join(terms).replace("+ -", "- ")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"coeffs": [_dec(c) for c in self.coeffs], "degree": self.degree}
+
+
+def _dec(c: Fraction) -> str:
+    """A short exact rendering: a terminating decimal when there is one, else ``p/q``."""
+    den = c.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1 or max(twos, fives) > 40:
+        return str(c)
+    k = max(twos, fives)
+    scaled = c * 10**k
+    s = str(abs(scaled.numerator))
+    if k:
+        s = s.rjust(k + 1, "0")
+        s = (s[:-k] + "." + s[-k:]).rstrip("0").rstrip(".")
+    return ("-" if c < 0 else "") + s
+
+
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """A Newton–Schulz schedule: steps, the rule beyond them, and the input normalisation.
+
+    Parameters
+    ----------
+    name : str
+        Registry name (or "custom").
+    steps : tuple of Step
+        The listed steps, applied in order.
+    beyond : {"repeat", "cycle"}
+        Step ``k >= len(steps)`` repeats the last step ("repeat") or is ``steps[k % len]``.
+    default_steps : int
+        The number of steps the preset is usually run for.
+    normalization : {"frobenius", "spectral"}
+        ``X0 = A / (norm(A) * safety + eps)`` with the Frobenius norm, or a spectral-norm upper
+        bound from :func:`linalg_lab.spectral_norm`.
+    safety : Fraction
+        Multiplicative safety factor on the norm (1.02 for Polar Express in modded-nanogpt).
+    eps : float
+        Additive constant in the denominator (1e-7 in most public implementations).
+    provenance : str
+        Where the coefficients come from.
+
+    Examples
+    --------
+    >>> s = PRESETS["polar-express-8"]
+    >>> len(s.steps), s.step(20) == s.steps[-1]
+    (8, True)
+    >>> [st.degree for st in ns_schedule("you5").steps_for(3)]
+    [5, 5, 5]
+    """
+
+    name: str
+    steps: tuple[Step, ...]
+    beyond: Literal["repeat", "cycle"] = "repeat"
+    default_steps: int = 5
+    normalization: Literal["frobenius", "spectral"] = "frobenius"
+    safety: Fraction = Fraction(1)
+    eps: float = 1e-7
+    provenance: str = ""
+
+    def __post_init__(self) -> None:
+        steps = tuple(s if isinstance(s, Step) else Step(tuple(s)) for s in self.steps)
+        if not steps:
+            raise InputValueError(f"Schedule {self.name!r}: steps must be non-empty")
+        object.__setattr__(self, "steps", steps)
+        if self.beyond not in ("repeat", "cycle"):
+            raise InputValueError(
+                f"Schedule {self.name!r}: 'beyond' must be one of {{'repeat', 'cycle'}}. Got {self.beyond!r} instead."
+            )
+        if self.normalization not in ("frobenius", "spectral"):
+            raise InputValueError(
+                f"Schedule {self.name!r}: 'normalization' must be one of {{'frobenius', 'spectral'}}. "
+                f"Got {self.normalization!r} instead."
+            )
+        safety = to_fraction(self.safety, "safety", func="Schedule")
+        if safety <= 0:
+            raise InputValueError(f"Schedule {self.name!r}: safety must be > 0, got {safety}")
+        object.__setattr__(self, "safety", safety)
+        eps = float(self.eps)
+        if not (math.isfinite(eps) and eps >= 0):
+            raise InputValueError(f"Schedule {self.name!r}: eps must be finite and >= 0, got {self.eps!r}")
+        object.__setattr__(self, "eps", eps)
+        if isinstance(self.default_steps, bool) or not isinstance(self.default_steps, numbers.Integral) \
+                or self.default_steps < 1:
+            raise InputValueError(f"Schedule {self.name!r}: default_steps must be an int >= 1, got {self.default_steps!r}")
+        object.__setattr__(self, "default_steps", int(self.default_steps))
+
+    def step(self, k: int) -> Step:
+        """The step applied at iteration ``k = 0, 1, 2, ...`` (applying the ``beyond`` rule)."""
+        if k < 0:
+            raise InputValueError(f"Schedule.step: k must be >= 0, got {k}")
+        n = len(self.steps)
+        if k < n:
+            return self.steps[k]
+        return self.steps[-1] if self.beyond == "repeat" else self.steps[k % n]
+
+    def steps_for(self, k: int | None = None) -> tuple[Step, ...]:
+        """The first ``k`` steps (``default_steps`` when ``k`` is None)."""
+        k = self.default_steps if k is None else k
+        return tuple(self.step(i) for i in range(k))
+
+    def products(self, k: int | None = None) -> int:
+        """Total matrix products of the first ``k`` steps."""
+        return sum(s.products for s in self.steps_for(k))
+
+    def __call__(self, x: ArrayLike, k: int | None = None) -> NDArray[np.float64]:
+        """The composed scalar map ``P_k = p_{k-1} ∘ ... ∘ p_0`` in float64 (normalisation excluded)."""
+        y = np.asarray(x, dtype=np.float64)
+        for s in self.steps_for(k):
+            y = s(y)
+        return y
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "steps": [[_dec(c) for c in s.coeffs] for s in self.steps],
+            "beyond": self.beyond,
+            "default_steps": self.default_steps,
+            "normalization": self.normalization,
+            "safety": _dec(self.safety),
+            "eps": self.eps,
+            "provenance": self.provenance,
+        }
+
+    def describe(self) -> str:
+        lines = [f"schedule {self.name!r}: {len(self.steps)} listed step(s), beyond the list: {self.beyond}, "
+                 f"usually {self.default_steps} steps ({self.products()} matrix products)",
+                 f"  normalisation: X0 = A / ({self.normalization} norm * {_dec(self.safety)} + {self.eps:g})"]
+        for i, s in enumerate(self.steps):
+            lines.append(f"  step {i}: p(x) = {s}")
+        if self.provenance:
+            lines.append(f"  provenance: {self.provenance}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------
+# Presets
+# ------------------------------------------------------------------------------------------
+
+def _steps(rows: Sequence[Sequence[str | Fraction]]) -> tuple[Step, ...]:
+    return tuple(Step(tuple(r)) for r in rows)
+
+
+_PE8_RAW = (
+    ("8.28721201814563", "-23.595886519098837", "17.300387312530933"),
+    ("4.107059111542203", "-2.9478499167379106", "0.5448431082926601"),
+    ("3.9486908534822946", "-2.908902115962949", "0.5518191394370137"),
+    ("3.3184196573706015", "-2.488488024314874", "0.51004894012372"),
+    ("2.300652019954817", "-1.6689039845747493", "0.4188073119525673"),
+    ("1.891301407787398", "-1.2679958271945868", "0.37680408948524835"),
+    ("1.8750014808534479", "-1.2500016453999487", "0.3750001645474248"),
+    ("1.875", "-1.25", "0.375"),
+)
+_PE8_SAFETY = Fraction("1.01")
+
+
+def _pe8_steps() -> tuple[Step, ...]:
+    # The reference implementation runs p_k(x / 1.01) for every step but the last, i.e. the
+    # coefficients (a / 1.01, b / 1.01^3, c / 1.01^5); we keep these exact rationals.
+    out = []
+    for a, b, c in _PE8_RAW[:-1]:
+        s = _PE8_SAFETY
+        out.append(Step((Fraction(a) / s, Fraction(b) / s**3, Fraction(c) / s**5)))
+    out.append(Step(_PE8_RAW[-1]))
+    return tuple(out)
+
+
+#: Named schedules.  Every coefficient is the exact rational of the decimal literal published by
+#: the cited source (see each ``provenance``).
+PRESETS: dict[str, Schedule] = {
+    "cubic": Schedule(
+        name="cubic",
+        steps=_steps([("1.5", "-0.5")]),
+        beyond="repeat",
+        default_steps=15,
+        provenance="Kovarik 1970 (doi:10.1137/0707031); Björck & Bowie 1971 (doi:10.1137/0708036); "
+                   "Bernstein & Newhouse 2024 (arXiv:2409.20325, arXiv:2410.21265); seed notebook 000 "
+                   "(15 steps, eps 1e-9)",
+    ),
+    "pade5": Schedule(
+        name="pade5",
+        steps=_steps([("15/8", "-10/8", "3/8")]),
+        beyond="repeat",
+        default_steps=8,
+        provenance="classical quintic Newton–Schulz / Padé step p(x) = (15x - 10x^3 + 3x^5)/8 "
+                   "(Kovarik 1970; Higham, Functions of Matrices, SIAM 2008, §8.3); "
+                   "the limit step of Polar Express (arXiv:2505.16932)",
+    ),
+    "muon": Schedule(
+        name="muon",
+        steps=_steps([("3.4445", "-4.7750", "2.0315")]),
+        beyond="repeat",
+        default_steps=5,
+        provenance="K. Jordan, Muon (2024), kellerjordan.github.io/posts/muon; also Moonlight, "
+                   "torch.optim.Muon default, optax 'standard'; X0 = X/(||X||_F + 1e-7)",
+    ),
+    "you5": Schedule(
+        name="you5",
+        steps=_steps([
+            ("4.0848", "-6.8946", "2.9270"),
+            ("3.9505", "-6.3029", "2.6377"),
+            ("3.7418", "-5.5913", "2.3037"),
+            ("2.8769", "-3.1427", "1.2046"),
+            ("2.8366", "-3.0525", "1.2012"),
+        ]),
+        beyond="cycle",
+        default_steps=5,
+        provenance="J. You, modded-nanogpt medium record (PR #81); Dion; optax 'dion'; NVIDIA "
+                   "Emerging-Optimizers 'quintic' (which cycles through the list beyond 5 steps)",
+    ),
+    "polar-express-5": Schedule(
+        name="polar-express-5",
+        steps=_steps([
+            ("8.156554524902461", "-22.48329292557795", "15.878769915207462"),
+            ("4.042929935166739", "-2.808917465908714", "0.5000178451051316"),
+            ("3.8916678022926607", "-2.772484153217685", "0.5060648178503393"),
+            ("3.285753657755655", "-2.3681294933425376", "0.46449024233003106"),
+            ("2.3465413258596377", "-1.7097828382687081", "0.42323551169305323"),
+        ]),
+        beyond="repeat",
+        default_steps=5,
+        safety=Fraction("1.02"),
+        eps=1e-6,
+        provenance="Amsel, Persson, Musco, Gower, The Polar Express (arXiv:2505.16932), coefficients "
+                   "for num_iters=5, safety_factor=2e-2, cushion=2 as shipped in modded-nanogpt "
+                   "(PR #134, 2025-09): X0 = X/(||X||_F * 1.02 + 1e-6)",
+    ),
+    "polar-express-8": Schedule(
+        name="polar-express-8",
+        steps=_pe8_steps(),
+        beyond="repeat",
+        default_steps=8,
+        safety=_PE8_SAFETY,
+        eps=1e-7,
+        provenance="NoahAmsel/PolarExpress basic.py (arXiv:2505.16932): the 8 published steps with "
+                   "the safety division (a/1.01, b/1.01^3, c/1.01^5) applied to all but the last, "
+                   "kept as exact rationals; X0 = X/(||X||_F * 1.01 + 1e-7); later steps repeat the last",
+    ),
+    "cans-5": Schedule(
+        name="cans-5",
+        steps=_steps([
+            ("8.4703", "-25.1081", "18.6293"),
+            ("4.1828", "-3.1087", "0.5806"),
+            ("3.9619", "-2.9541", "0.5630"),
+            ("3.2866", "-2.4647", "0.5074"),
+            ("2.2737", "-1.6447", "0.4162"),
+        ]),
+        beyond="repeat",
+        default_steps=5,
+        provenance="Grishina, Smirnov, Rakhuba, CANS (arXiv:2506.10935), as shipped in NVIDIA "
+                   "Emerging-Optimizers ('cans', repeat-last mode); X0 = X/(||X||_F + 1e-7)",
+    ),
+}
+
+
+# ------------------------------------------------------------------------------------------
+# ns_schedule: one entry point for every way of naming a schedule
+# ------------------------------------------------------------------------------------------
+
+def _preset_list() -> str:
+    return ", ".join(repr(k) for k in PRESETS)
+
+
+def _steps_from_rows(rows: Any, where: str) -> tuple[Step, ...]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise InputTypeError(f"{_FUNC}: {where} must be a list of coefficient lists, got {rows!r}")
+    rows = list(rows)
+    if not rows:
+        raise InputValueError(f"{_FUNC}: {where} is empty; give at least one step such as [1.5, -0.5]")
+    out = []
+    for i, r in enumerate(rows):
+        if isinstance(r, Step):
+            out.append(r)
+            continue
+        if isinstance(r, (str, bytes)) or not isinstance(r, Iterable):
+            raise InputTypeError(
+                f"{_FUNC}: step {i} of {where} must be a list of coefficients (a1, a3, a5, ...), got {r!r}"
+            )
+        r = list(r)
+        if not r:
+            raise InputValueError(f"{_FUNC}: step {i} of {where} has no coefficients")
+        out.append(Step(tuple(to_fraction(c, f"coefficient {j} of step {i}") for j, c in enumerate(r))))
+    return tuple(out)
+
+
+def _parse_coeff_string(text: str) -> tuple[Step, ...]:
+    parts = [p.strip() for p in text.strip().strip(";").split(";")]
+    if not parts or all(not p for p in parts):
+        raise InputValueError(f"{_FUNC}: the coefficient string is empty; write e.g. '3.4445,-4.7750,2.0315'")
+    rows = []
+    for i, p in enumerate(parts):
+        if not p:
+            raise InputValueError(f"{_FUNC}: step {i} of {text!r} is empty (two ';' in a row?)")
+        items = [q.strip() for q in p.replace(" ", ",").split(",") if q.strip()]
+        rows.append(items)
+    return _steps_from_rows(rows, f"coefficient string {text!r}")
+
+
+def _from_json(path: Path, **overrides: Any) -> Schedule:
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputValueError(f"{_FUNC}: {str(path)!r} is not valid JSON: {exc}") from None
+    if isinstance(data, list):
+        data = {"steps": data}
+    if not isinstance(data, dict) or "steps" not in data:
+        raise InputValueError(
+            f"{_FUNC}: {str(path)!r} must hold an object with a 'steps' list, e.g. "
+            '{"name": "mine", "steps": [["3.4445", "-4.7750", "2.0315"]], "beyond": "repeat"}'
+        )
+    known = {"name", "steps", "beyond", "default_steps", "normalization", "safety", "eps", "provenance"}
+    unknown = set(data) - known
+    if unknown:
+        raise InputValueError(f"{_FUNC}: {str(path)!r} has unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
+    steps = _steps_from_rows(data["steps"], f"'steps' in {str(path)!r}")
+    kw = {k: data[k] for k in known - {"steps"} if k in data}
+    kw.setdefault("name", path.stem)
+    kw.setdefault("default_steps", len(steps))
+    kw.setdefault("provenance", f"JSON file {path}")
+    if "eps" in kw:
+        try:
+            kw["eps"] = float(kw["eps"])
+        except (TypeError, ValueError):
+            raise InputValueError(f"{_FUNC}: 'eps' in {str(path)!r} must be a number, got {kw['eps']!r}") from None
+    kw.update(overrides)
+    return Schedule(steps=steps, **kw)
+
+
+def ns_schedule(name_or_coeffs: Any, **overrides: Any) -> Schedule:
+    """Return a :class:`Schedule` from a preset name, a coefficient string or list, or a JSON file.
+
+    Parameters
+    ----------
+    name_or_coeffs : str, Schedule, sequence or path
+        One of
+
+        - a preset name (see :data:`PRESETS`): ``"cubic"``, ``"pade5"``, ``"muon"``, ``"you5"``,
+          ``"polar-express-5"``, ``"polar-express-8"``, ``"cans-5"``;
+        - a :class:`Schedule` (returned as is, with ``overrides`` applied);
+        - a coefficient string ``"a1,a3,a5;a1,a3,a5"`` (one step per ``;``, any odd degree, the
+          CLI's ``--coeffs`` form);
+        - a list of coefficient tuples ``[(a1, a3, a5), ...]`` (numbers or decimal strings);
+        - a path to a JSON file ``{"name": ..., "steps": [["3.4445", "-4.7750", "2.0315"]],
+          "beyond": "repeat", "default_steps": 5, "normalization": "frobenius", "safety": "1",
+          "eps": 1e-7, "provenance": ...}`` (only ``steps`` is required).
+    **overrides
+        Schedule fields to replace (``beyond``, ``default_steps``, ``eps``, ...).
+
+    Returns
+    -------
+    Schedule
+        Custom schedules are named "custom", repeat the last step, and default to as many steps
+        as listed.
+
+    Raises
+    ------
+    InputValueError
+        Unknown name (the message lists the presets), empty or non-numeric coefficients.
+    InputTypeError
+        An argument of an unsupported type.
+
+    Examples
+    --------
+    >>> ns_schedule("muon").steps[0].coeffs[0]
+    Fraction(6889, 2000)
+    >>> s = ns_schedule("1.5,-0.5")
+    >>> s.name, s.steps[0].degree
+    ('custom', 3)
+    >>> ns_schedule([(3, -16/5, 6/5), ("15/8", "-10/8", "3/8")]).default_steps
+    2
+    """
+    if isinstance(name_or_coeffs, Schedule):
+        return dataclasses.replace(name_or_coeffs, **overrides) if overrides else name_or_coeffs
+    if isinstance(name_or_coeffs, Step):
+        return Schedule(name="custom", steps=(name_or_coeffs,), default_steps=1, **overrides)
+    if isinstance(name_or_coeffs, os.PathLike):
+        p = Path(name_or_coeffs)
+        if not p.is_file():
+            raise InputValueError(f"{_FUNC}: no such schedule file {str(p)!r}")
+        return _from_json(p, **overrides)
+    if isinstance(name_or_coeffs, str):
+        key = name_or_coeffs.strip()
+        if not key:
+            raise InputValueError(f"{_FUNC}: empty schedule; give a preset name ({_preset_list()}) or coefficients")
+        norm = key.lower().replace("_", "-")
+        if norm in PRESETS:
+            s = PRESETS[norm]
+            return dataclasses.replace(s, **overrides) if overrides else s
+        if key.lower().endswith(".json") or Path(key).is_file():
+            p = Path(key)
+            if not p.is_file():
+                raise InputValueError(f"{_FUNC}: no such schedule file {key!r}")
+            return _from_json(p, **overrides)
+        if ("," in key or ";" in key) or (
+                any(ch.isdigit() for ch in key) and all(ch in "0123456789+-.,;/eE \u2212" for ch in key)):
+            steps = _parse_coeff_string(key)
+            kw: dict[str, Any] = {"name": "custom", "default_steps": len(steps),
+                                  "provenance": f"coefficients {key!r}"}
+            kw.update(overrides)
+            return Schedule(steps=steps, **kw)
+        raise InputValueError(
+            f"{_FUNC}: unknown schedule {name_or_coeffs!r}; presets are {_preset_list()}, or give "
+            "coefficients 'a1,a3,a5;...' or a JSON file"
+        )
+    if isinstance(name_or_coeffs, (bytes, numbers.Number)) or name_or_coeffs is None:
+        raise InputTypeError(
+            f"{_FUNC}: expected a preset name, coefficient string, list of coefficient tuples, "
+            f"Schedule or JSON path, got {type(name_or_coeffs).__name__} {name_or_coeffs!r}"
+        )
+    seq = list(name_or_coeffs) if isinstance(name_or_coeffs, Iterable) else None
+    if seq is None:
+        raise InputTypeError(f"{_FUNC}: unsupported schedule argument of type {type(name_or_coeffs).__name__}")
+    if seq and all(isinstance(c, (numbers.Number, str, Fraction)) and not isinstance(c, bool) for c in seq) \
+            and not all(isinstance(c, str) and (";" in c or c.strip().lower() in PRESETS) for c in seq):
+        # a flat list of coefficients is one step
+        seq = [seq]
+    steps = _steps_from_rows(seq, "the coefficient list")
+    kw = {"name": "custom", "default_steps": len(steps), "provenance": "user coefficients"}
+    kw.update(overrides)
+    return Schedule(steps=steps, **kw)

@@ -1,0 +1,226 @@
+"""LAPACK's own test ratios for an SVD ``A ≈ U diag(s) Vt``.
+
+The ratios are reimplemented from the Reference-LAPACK test suite (TESTING/EIG): ``dbdt01.f``
+(reconstruction residual), ``dort01.f`` (orthogonality of U and of the rows of Vt) and the
+singular-value checks of the SVD driver test ``ddrvbd.f`` (sorted, non-negative).  A correct SVD
+driver keeps every ratio below :data:`LAPACK_THRESHOLD` (50, the value in LAPACK's ``svd.in``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._results import Result, Status
+from .._validation import InputValueError, as_matrix, as_vector, check_real
+from ..tolerance import eps_of
+
+__all__ = ["LAPACK_THRESHOLD", "LapackRatios", "lapack_ratios", "residual_ratio", "orthogonality_ratio"]
+
+#: Pass threshold of LAPACK's SVD tests (TESTING/svd.in; raised from 35 to 50 in 2012).
+LAPACK_THRESHOLD = 50.0
+
+
+@dataclasses.dataclass(frozen=True)
+class LapackRatios(Result):
+    """LAPACK test ratios of an SVD; each must stay below ``threshold``.
+
+    Attributes
+    ----------
+    residual : float
+        dbdt01: ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)`` with LAPACK's safeguards (for a partial SVD with
+        ``k < min(m, n)`` triplets: ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁)`` in its place).
+    orth_u : float
+        dort01 on the columns of U: ``‖I − UᵀU‖₁ / (m eps)``.
+    orth_vt : float
+        dort01 on the rows of Vt: ``‖I − Vt Vtᵀ‖₁ / (n eps)``.
+    order : float
+        ddrvbd test 4: 0 if ``s`` is sorted descending and non-negative, else ``1/eps``.
+    threshold : float
+        The pass threshold (50).
+    eps : float
+        LAPACK's ``DLAMCH('Precision')`` for the dtype (2**-52 for float64).
+    dtype : str
+        The precision the ratios were scored in.
+    passed : bool
+        Every ratio is below the threshold.
+    """
+
+    residual: float
+    orth_u: float
+    orth_vt: float
+    order: float
+    threshold: float
+    eps: float
+    dtype: str
+    passed: bool
+    status: Status
+    reason: str
+
+    @property
+    def worst(self) -> float:
+        """The largest of the four ratios."""
+        return max(self.residual, self.orth_u, self.orth_vt, self.order)
+
+    def as_dict(self) -> dict[str, float]:
+        """The four ratios by name (residual, orth_u, orth_vt, order)."""
+        return {"residual": self.residual, "orth_u": self.orth_u, "orth_vt": self.orth_vt,
+                "order": self.order}
+
+    def summary(self) -> str:
+        lines = [f"LAPACK test ratios ({self.dtype}, eps = {self.eps:.3g}, threshold {self.threshold:g}): "
+                 f"{'pass' if self.passed else 'FAIL'}"]
+        for k, v in self.as_dict().items():
+            lines.append(f"  {k:<9} {v:12.4g}  {'ok' if v < self.threshold else 'FAIL'}")
+        if not self.passed:
+            lines.append(f"  reason: {self.reason}")
+        return "\n".join(lines)
+
+
+def residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) -> float:
+    """dbdt01's scaled residual (the 1-norm, divided by n = number of columns).
+
+    dbdt01's header says the ratio is divided by max(M, N), but its code divides by N; we follow the
+    code.  For a partial SVD (``len(s) < min(m, n)``) the residual of the triplets themselves,
+    ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁)``, replaces ``‖A − U S Vt‖₁``.
+    """
+    m, n = A.shape
+    k = s.shape[0]
+    if k == min(m, n):
+        resid = float(np.abs(A - (U * s) @ Vt).sum(axis=0).max()) if A.size else 0.0
+    else:
+        r1 = float(np.abs(A @ Vt.T - U * s).sum(axis=0).max()) if k else 0.0
+        r2 = float(np.abs(A.T @ U - Vt.T * s).sum(axis=0).max()) if k else 0.0
+        resid = max(r1, r2)
+    anorm = float(np.abs(A).sum(axis=0).max()) if A.size else 0.0
+    if not math.isfinite(resid):
+        return math.inf
+    if anorm <= 0.0:
+        return 0.0 if resid == 0.0 else 1.0 / eps
+    if anorm >= resid:
+        return (resid / anorm) / (n * eps)
+    if anorm < 1.0:
+        return (min(resid, n * anorm) / anorm) / (n * eps)
+    return min(resid / anorm, float(n)) / (n * eps)
+
+
+def orthogonality_ratio(Q: NDArray, eps: float, *, columns: bool) -> float:
+    """dort01: ``‖I − QᵀQ‖₁ / (m eps)`` (columns) or ``‖I − Q Qᵀ‖₁ / (n eps)`` (rows), Q of shape (m, n)."""
+    m, n = Q.shape
+    if columns:
+        G, scale = Q.T @ Q, m
+    else:
+        G, scale = Q @ Q.T, n
+    if G.size == 0:
+        return 0.0
+    D = np.eye(G.shape[0], dtype=G.dtype) - G
+    val = float(np.abs(D).sum(axis=0).max())
+    return val / scale / eps if math.isfinite(val) else math.inf
+
+
+def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
+                  threshold: float = LAPACK_THRESHOLD) -> LapackRatios:
+    """LAPACK's test ratios for an SVD ``A ≈ U diag(s) Vt``, and whether each is below the threshold.
+
+    Parameters
+    ----------
+    A : (m, n) array_like
+        The matrix (float32 or float64; integers and other reals are converted to float64).
+    U : (m, k) or (m, m) array_like
+        Left singular vectors; only the first ``k = len(s)`` columns are used.
+    s : (k,) array_like
+        Singular values, ``k <= min(m, n)``; LAPACK requires them sorted descending, non-negative.
+    Vt : (k, n) or (n, n) array_like
+        Right singular vectors as rows; only the first ``k`` rows are used.
+    threshold : float
+        Pass threshold, default :data:`LAPACK_THRESHOLD` = 50.
+
+    Returns
+    -------
+    LapackRatios
+        ``residual``, ``orth_u``, ``orth_vt``, ``order``, ``passed``; status OK when all pass,
+        INACCURATE otherwise (the reason names the failing ratios).
+
+    Raises
+    ------
+    InputValueError
+        Non-finite entries, empty or non-2-D matrices, or inconsistent shapes (quoted).
+    InputTypeError
+        Complex input (real SVDs only).
+
+    Notes
+    -----
+    The ratios are scored in the precision of the least precise argument: ``eps`` is LAPACK's
+    ``DLAMCH('Precision')`` (``np.finfo(dtype).eps``: 2**-52 for float64, 2**-23 for float32).
+    Everything is computed in float64 (float32 factors are scored against float32's eps), which
+    costs three matrix products, O(mnk).
+
+    * residual (dbdt01): ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)``; if the residual exceeds ‖A‖₁ it is capped
+      as in LAPACK (``min(resid/‖A‖₁, n) / (n eps)``), and ``‖A‖₁ = 0`` gives 0 or ``1/eps``.
+      dbdt01's header says ``max(m, n)``, its code divides by ``n``: we follow the code.
+    * orth_u (dort01 'Columns'): ``‖I − UᵀU‖₁ / (m eps)``; orth_vt (dort01 'Rows'):
+      ``‖I − Vt Vtᵀ‖₁ / (n eps)``.
+    * order (ddrvbd test 4): ``1/eps`` if ``s`` is not sorted descending or has a negative entry.
+
+    References
+    ----------
+    .. [1] E. Anderson et al., LAPACK Users' Guide, 3rd ed., SIAM, 1999, doi:10.1137/1.9780898719604
+       (test suite: Reference-LAPACK TESTING/EIG/dbdt01.f, dort01.f, ddrvbd.f; threshold in
+       TESTING/svd.in).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.random.default_rng(0).standard_normal((6, 4))
+    >>> U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    >>> lapack_ratios(A, U, s, Vt).passed
+    True
+    >>> lapack_ratios(A, U + 1e-10, s, Vt).passed
+    False
+    """
+    func = "lapack_ratios"
+    A_ = as_matrix(A, "A", func=func)
+    U_ = as_matrix(U, "U", func=func)
+    s_ = as_vector(s, "s", func=func)
+    Vt_ = as_matrix(Vt, "Vt", func=func)
+    threshold = check_real(threshold, "threshold", func=func, lo=0.0, lo_open=True)
+    m, n = A_.shape
+    k = s_.shape[0]
+    if k > min(m, n):
+        raise InputValueError(f"{func}: 's' has {k} entries, more than min(m, n) = {min(m, n)} for A of shape {A_.shape}")
+    if U_.shape[0] != m or U_.shape[1] < k:
+        raise InputValueError(f"{func}: 'U' must have shape ({m}, {k}) or ({m}, {m}) for A of shape {A_.shape} "
+                              f"and {k} singular values, got shape {U_.shape}")
+    if Vt_.shape[1] != n or Vt_.shape[0] < k:
+        raise InputValueError(f"{func}: 'Vt' must have shape ({k}, {n}) or ({n}, {n}) for A of shape {A_.shape} "
+                              f"and {k} singular values, got shape {Vt_.shape}")
+    dtypes = [x.dtype for x in (A_, U_, s_, Vt_)]
+    low = np.float32 if any(d == np.float32 for d in dtypes) else np.float64
+    eps = eps_of(low)
+    A64, s64 = A_.astype(np.float64), s_.astype(np.float64)
+    U64, Vt64 = U_[:, :k].astype(np.float64), Vt_[:k, :].astype(np.float64)
+    res = residual_ratio(A64, U64, s64, Vt64, eps)
+    ou = orthogonality_ratio(U64, eps, columns=True)
+    ov = orthogonality_ratio(Vt64, eps, columns=False)
+    unsorted = bool(np.any(s64[:-1] < s64[1:])) if k > 1 else False
+    negative = bool(np.any(s64 < 0))
+    order = 1.0 / eps if (unsorted or negative) else 0.0
+    ratios = {"residual": res, "orth_u": ou, "orth_vt": ov, "order": order}
+    bad = [f"{name} = {v:.3g}" for name, v in ratios.items() if not v < threshold]
+    passed = not bad
+    if passed:
+        reason = f"all four LAPACK test ratios below {threshold:g} (worst {max(ratios.values()):.3g})"
+    else:
+        hints = []
+        if not res < threshold:
+            hints.append("the factors do not reproduce A to working accuracy")
+        if not (ou < threshold and ov < threshold):
+            hints.append("U or Vt is not orthonormal to working accuracy (re-orthonormalise, e.g. by QR)")
+        if order:
+            hints.append("sort s descending and flip signs of negative values into U")
+        reason = f"ratios above {threshold:g}: {', '.join(bad)}; " + "; ".join(hints)
+    return LapackRatios(residual=res, orth_u=ou, orth_vt=ov, order=order, threshold=float(threshold),
+                        eps=eps, dtype=np.dtype(low).name, passed=passed,
+                        status=Status.OK if passed else Status.INACCURATE, reason=reason)
