@@ -7,6 +7,8 @@ __version__ = "0.1.0"
 
 from ._results import AnalysisFailed, Result, Rigour, Status
 from ._validation import InputError, InputTypeError, InputValueError
+from . import experiments
+from .experiments import first_layer_gradient, gradient_decomposition
 from .io import load_matrix, save_matrix
 
 # Newton–Schulz.  Note: the function ``newton_schulz`` shadows the subpackage attribute of the same
@@ -58,6 +60,10 @@ __all__ = [
     "projection_ratio",
     "alignment",
     "PrincipalAnglesResult",
+    # experiments (reproductions): linalg_lab.experiments.alignment
+    "experiments",
+    "first_layer_gradient",
+    "gradient_decomposition",
     # Newton–Schulz
     "ns_schedule",
     "newton_schulz",

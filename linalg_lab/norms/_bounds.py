@@ -24,7 +24,21 @@ __all__ = [
     "two_to_q_spectral",
     "q_norm_value",
     "polish",
+    "fpow",
+    "fldexp",
 ]
+
+
+def fpow(x: float, p: float) -> float:
+    """x ** p as a float64 that saturates to inf (or 0) instead of raising OverflowError."""
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.power(np.float64(x), p))
+
+
+def fldexp(x: float, e: int) -> float:
+    """x * 2**e as a float64 that saturates to +-inf (or 0) instead of raising OverflowError."""
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.ldexp(np.float64(x), int(e)))
 
 
 def _check_q(q: Any, func: str, *, lo: float = 2.0, lo_open: bool = False) -> float:
@@ -172,7 +186,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
                 f"{func}: 'starts' must be an int or a finite (k, {d}) array of starting vectors, "
                 f"got shape {S.shape}")
         cols.append(S.T)
-    rn = np.linalg.norm(X, axis=1)
+    rn = np.max(np.abs(X), axis=1)  # row size for ordering (no overflow for huge entries)
     order = np.argsort(-rn)[: 4 * d]
     order = order[rn[order] > 0]
     cols.append(X[order].T)
@@ -195,7 +209,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     v = V[:, best]
     v = v * np.sign(v[np.argmax(np.abs(v))])
     return TwoToQLowerResult(
-        value=value, value4=value ** q, q=q, maximiser=v, starts=int(V.shape[1]), reached=reached,
+        value=value, value4=fpow(value, q), q=q, maximiser=v, starts=int(V.shape[1]), reached=reached,
         iterations=it, elapsed_s=time.perf_counter() - t0, status=Status.OK,
         reason=f"best of {V.shape[1]} power-method runs; {reached} reached it")
 
@@ -291,7 +305,7 @@ def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
         v = vt[0]
         val = float(q_norm_value(X, v[:, None], q)[0])
         return TwoToQSpectralResult(
-            upper=s2, upper4=s2 ** 4, rounded=val, maximiser=v, generic_lower=glo, generic_upper=s2,
+            upper=s2, upper4=fpow(s2, 4), rounded=val, maximiser=v, generic_lower=glo, generic_upper=s2,
             spectral_norm=s2, q=q, elapsed_s=time.perf_counter() - t0, status=Status.OK,
             reason=f"the spectral relaxation is specific to q = 4; for q = {q:g} the upper bound is "
                    "the generic ||X||_2")
@@ -313,8 +327,8 @@ def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
         v = np.linalg.svd(X, full_matrices=False)[2][0]
     v = v / np.linalg.norm(v)
     rounded = float(q_norm_value(X, v[:, None], 4)[0])
-    upper = min(math.ldexp(max(lam, 0.0) ** 0.25, e2), s2)
+    upper = min(fldexp(max(lam, 0.0) ** 0.25, e2), s2)
     return TwoToQSpectralResult(
-        upper=upper, upper4=upper ** 4, rounded=rounded, maximiser=v, generic_lower=glo,
+        upper=upper, upper4=fpow(upper, 4), rounded=rounded, maximiser=v, generic_lower=glo,
         generic_upper=s2, spectral_norm=s2, q=q, elapsed_s=time.perf_counter() - t0,
         status=Status.OK, reason="lambda_max of the Hadamard square of X X^T on the symmetric subspace")

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Rigour, Status, field_nojson
 from .._validation import InputValueError, check_real
-from ._bounds import _prepare, two_to_q_lower, two_to_q_spectral
+from ._bounds import _prepare, fpow, two_to_q_lower, two_to_q_spectral
 from ._sos import two_to_q_sos
 
 __all__ = ["TwoToQResult", "two_to_q", "VERDICTS"]
@@ -154,7 +154,7 @@ def two_to_q(X: ArrayLike, q: float = 4, *, sos: bool = True, certify: bool = Tr
         return TwoToQResult(
             q=q, d=d, n=n, lower=low.value, spectral=spec.upper, sos=nan, certified_lower=nan,
             certified_upper=nan, rel_gap=rel, verdict=f"bracketed within {rel:.2e}", certified=False,
-            maximiser=low.maximiser, lower4=low.value ** 4, spectral4=spec.upper ** 4, sos4=nan,
+            maximiser=low.maximiser, lower4=fpow(low.value, 4), spectral4=fpow(spec.upper, 4), sos4=nan,
             certified_upper4=nan, sos_flat=False, hilbert_exact=False, times_s=times,
             status=Status.OK, reason=why, details=details)
     t = time.perf_counter()

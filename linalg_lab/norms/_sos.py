@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._results import Result, Rigour, Status, field_nojson
 from .._validation import check_option, check_real
 from ._basis import quartic_basis
-from ._bounds import _prepare
+from ._bounds import _prepare, fldexp, fpow, q_norm_value
 
 __all__ = ["TwoToQSoSResult", "two_to_q_sos", "SOS_SOLVERS", "default_solver"]
 
@@ -119,11 +119,12 @@ class TwoToQSoSResult(Result):
         return "\n".join(lines)
 
 
-def _trivial(X: NDArray[np.float64], reason: str, t0: float, v: NDArray[np.float64], val4: float,
+def _trivial(X: NDArray[np.float64], reason: str, t0: float, v: NDArray[np.float64], value: float,
              solver: str) -> TwoToQSoSResult:
     n, d = X.shape
+    val4 = fpow(value, 4)
     return TwoToQSoSResult(
-        value=val4 ** 0.25, value4=val4, primal4=val4, d=d, n=n, D=d * (d + 1) // 2, solver=solver,
+        value=value, value4=val4, primal4=val4, d=d, n=n, D=d * (d + 1) // 2, solver=solver,
         eps=0.0, solver_status="not run", flat=True, rank_ratio=0.0, hilbert_exact=d <= 3,
         maximiser=v, setup_s=0.0, solve_s=0.0, elapsed_s=time.perf_counter() - t0, lam=1.0,
         scale4=val4, pow2=0, status=Status.OK, reason=reason, candidates=v[None, :],
@@ -206,9 +207,9 @@ def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None =
         return _trivial(X, "X is the zero matrix: the norm and every bound are 0; no SDP solved",
                         t0, v, 0.0, solver)
     if d == 1:
-        val4 = float(np.sum(X[:, 0] ** 4))
+        value = float(q_norm_value(X, np.ones((1, 1)), 4.0)[0])
         return _trivial(X, "d = 1: ||X||_(2->4) = ||x||_4 exactly; no SDP solved", t0, np.ones(1),
-                        val4, solver)
+                        value, solver)
 
     import cvxpy as cp
 
@@ -290,10 +291,10 @@ def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None =
         reason = ("moment matrix is rank one: the relaxation is exact (numerically) and the "
                   "maximiser was extracted" if flat else
                   "moment matrix is not rank one: the SoS value is an upper bound that may exceed the norm")
-    value4 = math.ldexp(lam * scale4, 4 * pow2)
-    value = math.ldexp(max(lam * scale4, 0.0) ** 0.25, pow2)
+    value4 = fldexp(lam * scale4, 4 * pow2)
+    value = fldexp(max(lam * scale4, 0.0) ** 0.25, pow2)
     return TwoToQSoSResult(
-        value=value, value4=value4, primal4=math.ldexp(float(prob.value) * scale4, 4 * pow2), d=d, n=n,
+        value=value, value4=value4, primal4=fldexp(float(prob.value) * scale4, 4 * pow2), d=d, n=n,
         D=D, solver=solver, eps=eps, solver_status=sstat, flat=bool(flat), rank_ratio=ratio,
         hilbert_exact=d <= 3, maximiser=v, setup_s=setup_s, solve_s=solve_s,
         elapsed_s=time.perf_counter() - t0, lam=lam, scale4=scale4, pow2=pow2, status=status,
