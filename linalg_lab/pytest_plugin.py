@@ -137,10 +137,7 @@ class _Recorder:
     def check(self, name: str, actual: Any, desired: Any, *, rtol: float | None = None,
               atol: float = 0.0) -> Check:
         """Assert closeness like :func:`~linalg_lab.testing.assert_close` and record the check."""
-        try:
-            c = assert_close(actual, desired, rtol=rtol, atol=atol, name=name)
-        finally:
-            pass
+        c = assert_close(actual, desired, rtol=rtol, atol=atol, name=name)
         self.checks.append(c)
         return c
 
