@@ -30,6 +30,17 @@ from .newton_schulz import (
     ns_steps_needed,
 )
 from .spectral import PowerIterationResult, SpectralNormResult, power_iteration, spectral_norm
+from .svd import (
+    LAPACK_THRESHOLD,
+    LapackComparison,
+    LapackRatios,
+    Seed004Result,
+    SVDOptResult,
+    compare_with_lapack,
+    lapack_ratios,
+    reproduce_seed004,
+    svd_by_optimization,
+)
 from .subspace import PrincipalAnglesResult, alignment, principal_angles, projection_ratio
 from .tolerance import Check, ToleranceReport, assert_close
 
@@ -79,4 +90,14 @@ __all__ = [
     "OutputAnalysis",
     "StepsNeededResult",
     "BandCurve",
+    # SVD by optimisation
+    "lapack_ratios",
+    "svd_by_optimization",
+    "compare_with_lapack",
+    "reproduce_seed004",
+    "LAPACK_THRESHOLD",
+    "LapackRatios",
+    "LapackComparison",
+    "SVDOptResult",
+    "Seed004Result",
 ]

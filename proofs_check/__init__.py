@@ -7,6 +7,7 @@ from linalg_lab import __version__
 
 from ._certificate import Certificate, Verdict
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
+from .svd import SingularValueEnclosures, singular_value_enclosures
 
 __all__ = [
     "__version__",
@@ -14,4 +15,6 @@ __all__ = [
     "Verdict",
     "SpectralNormEnclosure",
     "spectral_norm_enclosure",
+    "SingularValueEnclosures",
+    "singular_value_enclosures",
 ]

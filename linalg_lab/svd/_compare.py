@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Status
-from .._validation import InputTypeError, InputValueError, as_matrix, check_int, check_real
+from .._validation import InputTypeError, as_matrix, check_int, check_real
 from ..tolerance import Check, ToleranceReport
 from ._ratios import LAPACK_THRESHOLD, LapackRatios, lapack_ratios
 
@@ -312,7 +312,7 @@ def compare_with_lapack(A: ArrayLike, result: Any, *, threshold: float = LAPACK_
         verdict = "not LAPACK-level: " + "; ".join(f"{c.name} = {c.error:.3g}" for c in failing)
         status = Status.INACCURATE
         reason = (f"{len(failing)} of {len(checks)} checks above {threshold:g} (worst: {failing[0].name}); "
-                  "run the method longer or use an accurate method (jacobi, subspace-iteration)")
+                  "run the method longer or use an accurate method (riemannian-tr, jacobi, subspace-iteration)")
     return LapackComparison(shape=(m, n), rank=k, sv_normwise=sv_norm, sv_relative=sv_rel, sv_ratio=sv_ratio,
                             clusters=clusters, angles_left=ang_l, angles_right=ang_r, angle_ratios=ang_ratio,
                             ratios=ratios, reference_errors=ref_err, checks=checks, threshold=float(threshold),

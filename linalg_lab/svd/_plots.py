@@ -43,7 +43,7 @@ def plot_seed004(res: Any, path: str | Path) -> Path:
     """Loss quantile bands (10/50/90 %) per step for each shape and method of the seed-004 run."""
     plt = pyplot()
     keys = list(res.curves)
-    shapes = sorted({k.split()[0] for k in keys}, key=keys.index if False else None)
+    shapes = list(dict.fromkeys(k.split()[0] for k in keys))  # in order of appearance
     fig, axes = plt.subplots(1, len(shapes), figsize=(3.2 * len(shapes), 3.2), squeeze=False, sharey=True)
     colors = {"penalty-sgd": "C0", "penalty-adam": "C3"}
     for ax, sh in zip(axes[0], shapes):
@@ -59,6 +59,7 @@ def plot_seed004(res: Any, path: str | Path) -> Path:
         ax.set_title(sh)
         ax.set_xlabel("step")
         ax.grid(True, which="both", alpha=0.3)
+    axes[0][0].set_ylim(top=1e4)  # diverging runs (loss -> inf) would squash the scale
     axes[0][0].set_ylabel("loss (median, 10-90 % band)")
     axes[0][0].legend(fontsize=8)
     return save_figure(fig, path)

@@ -1,0 +1,98 @@
+"""compare_with_lapack: verdicts, cluster grouping, mpmath reference, bad input."""
+import numpy as np
+import pytest
+
+from linalg_lab import InputTypeError, InputValueError, Status
+from linalg_lab.svd import LAPACK_THRESHOLD, compare_with_lapack, make_case, singular_value_clusters, svd_by_optimization
+
+
+def test_lapack_factors_are_lapack_level(tolerance_report):
+    A = np.random.default_rng(0).standard_normal((9, 7))
+    cmp = compare_with_lapack(A, np.linalg.svd(A, full_matrices=False))
+    assert cmp.ok and cmp.verdict == "LAPACK-level"
+    assert "mpmath" in cmp.sv_normwise and set(cmp.reference_errors) == {"gesdd", "gesvd", "gejsv"}
+    for c in cmp.checks:
+        tolerance_report.record(c.name, c.error, c.tolerance)
+
+
+def test_rotation_inside_cluster_is_not_an_error():
+    rng = np.random.default_rng(1)
+    # singular values 1e-12 apart (well inside cluster_rtol = 1e-8): rotations change A by ~1e-12
+    Q1, _ = np.linalg.qr(rng.standard_normal((24, 16)))
+    Q2, _ = np.linalg.qr(rng.standard_normal((16, 16)))
+    sv = np.linspace(2.0, 0.5, 16)
+    sv[3:6] = sv[3] - np.arange(3) * 1e-15
+    A = (Q1 * sv) @ Q2.T
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    clusters = singular_value_clusters(s, 1e-8)
+    big = next(c for c in clusters if len(c) > 1)
+    # rotate the singular vectors of one cluster by the same orthogonal matrix: still an SVD
+    Q, _ = np.linalg.qr(rng.standard_normal((len(big), len(big))))
+    U2, Vt2 = U.copy(), Vt.copy()
+    U2[:, big] = U[:, big] @ Q
+    Vt2[big, :] = Q.T @ Vt[big, :]
+    cmp = compare_with_lapack(A, (U2, s, Vt2))
+    assert cmp.ok, cmp.verdict
+    assert any(len(c) == 3 for c in cmp.clusters)
+    assert max(cmp.angles_left) < 1e-10
+    # without grouping the vectors show O(1) angles, which Wedin's bound (gap 1e-15) still allows
+    cmp0 = compare_with_lapack(A, (U2, s, Vt2), cluster_rtol=0.0)
+    assert max(cmp0.angles_left) > 1e-3 and cmp0.ok
+
+
+def test_penalty_result_is_not_lapack_level():
+    M = np.random.default_rng(314).random((5, 4))
+    res = svd_by_optimization(M, method="penalty-adam", steps=3000)
+    cmp = compare_with_lapack(M, res)
+    assert cmp.status is Status.INACCURATE and cmp.verdict.startswith("not LAPACK-level")
+    assert cmp.sv_normwise["gesdd"] > 1e-6 and "accurate method" in cmp.reason
+    assert "singular values vs mpmath" in cmp.summary()
+
+
+def test_gejsv_relative_accuracy_on_graded(tolerance_report):
+    # column-graded B D: gejsv's relative accuracy depends on the condition of B (O(10)), not of A;
+    # (make_case("graded") is graded on both sides, where no driver has relative accuracy)
+    A = np.random.default_rng(2).standard_normal((14, 10)) * np.logspace(0, -12, 10)
+    cmp = compare_with_lapack(A, np.linalg.svd(A, full_matrices=False), mpmath_max_dim=30)
+    # gejsv (mode 'C') and mpmath agree to high relative accuracy on every value; gesdd only normwise
+    tolerance_report.record("gejsv relative error vs mpmath (graded)", cmp.reference_errors["gejsv"]["relative"],
+                            1e4 * np.finfo(float).eps)  # cond. of the column-scaled matrix is O(10)
+    tolerance_report.record("gesdd normwise error vs mpmath (graded)", cmp.reference_errors["gesdd"]["normwise"],
+                            LAPACK_THRESHOLD * 16 * np.finfo(float).eps)
+
+
+def test_rank_deficient_null_space_compared_as_a_whole():
+    A = make_case("rank-deficient", quick=True)
+    res = svd_by_optimization(A, method="jacobi")
+    cmp = compare_with_lapack(A, res, mpmath_max_dim=0)
+    assert cmp.ok, cmp.verdict
+
+
+def test_truncated_result():
+    A = np.random.default_rng(0).standard_normal((30, 20))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    cmp = compare_with_lapack(A, (U[:, :5], s[:5], Vt[:5]))
+    assert cmp.ok and cmp.rank == 5 and len(cmp.clusters) == 5
+
+
+def test_to_dict_is_json():
+    import json
+
+    A = np.random.default_rng(0).standard_normal((5, 3))
+    d = compare_with_lapack(A, np.linalg.svd(A, full_matrices=False)).to_dict()
+    json.dumps(d)
+    assert d["verdict"] == "LAPACK-level" and d["checks"][0]["name"].startswith("LAPACK ratio")
+
+
+def test_bad_input():
+    A = np.ones((4, 3))
+    with pytest.raises(InputTypeError, match=r"compare_with_lapack: 'result' must be an SVDOptResult or a tuple"):
+        compare_with_lapack(A, 3)
+    with pytest.raises(InputValueError, match=r"compare_with_lapack: 'A' has 1 non-finite"):
+        compare_with_lapack(np.array([[np.nan, 1.0]]), (np.ones((1, 1)), np.ones(1), np.ones((1, 2))))
+    with pytest.raises(InputValueError, match=r"lapack_ratios: 'U' must have shape"):
+        compare_with_lapack(A, (np.ones((3, 3)), np.ones(3), np.eye(3)))
+    with pytest.raises(InputTypeError, match=r"compare_with_lapack: 'A' must be real"):
+        compare_with_lapack(A * 1j, (np.ones((4, 3)), np.ones(3), np.eye(3)))
+    with pytest.raises(InputValueError, match=r"The 'dps' parameter of compare_with_lapack must be >= 16"):
+        compare_with_lapack(A, np.linalg.svd(A, full_matrices=False), dps=5)

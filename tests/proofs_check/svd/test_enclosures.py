@@ -1,0 +1,157 @@
+"""singular_value_enclosures: containment of 50-digit references, widths, any-quality factors, bad input."""
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from linalg_lab import InputTypeError, InputValueError, Status
+from linalg_lab.svd import make_case, svd_by_optimization
+from proofs_check.svd import singular_value_enclosures
+
+U_ROUND = 2.0 ** -53
+
+
+def _mp_singular_values(A):
+    with mpmath.workdps(50):
+        s = mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False)
+        return sorted((s[i] for i in range(s.rows)), reverse=True)
+
+
+def _contains(enc, exact):
+    with mpmath.workdps(50):
+        return all(mpmath.mpf(float(lo)) <= x <= mpmath.mpf(float(hi))
+                   for lo, hi, x in zip(enc.lower, enc.upper, exact))
+
+
+def _matrix(kind):
+    rng = np.random.default_rng(11)
+    if kind == "random":
+        return rng.standard_normal((9, 6))
+    if kind == "graded":
+        return make_case("graded", seed=3)[:10, :7]
+    if kind == "rank-deficient":
+        return rng.standard_normal((8, 3)) @ rng.standard_normal((3, 6))
+    if kind == "wide":
+        return rng.standard_normal((5, 8))
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("route", ["arb", "float"])
+@pytest.mark.parametrize("kind", ["random", "graded", "rank-deficient", "wide"])
+def test_contains_mpmath_singular_values(kind, route, tolerance_report):
+    A = _matrix(kind)
+    exact = _mp_singular_values(A)
+    enc = singular_value_enclosures(A, route=route)
+    assert enc.certified and enc.ok and enc.route == route
+    assert _contains(enc, exact)
+    m, n = A.shape
+    p = min(m, n)
+    norm2 = float(exact[0])
+    unit = p * U_ROUND * norm2
+    if route == "arb":
+        # exact products: widths are the computed SVD's own residual, a few n*u*||A||_2
+        tol = 4.0 * unit
+    else:
+        # a-priori terms: 2 gamma_p || |A| ||_2 || |V| ||_2 + s_1 (gamma_m ||U||_F^2 + gamma_p ||V||_F^2),
+        # i.e. (2 sqrt(p) || |A| ||_2 / ||A||_2 + m + p) in units of p*u*||A||_2, plus the computed residual
+        absA = np.linalg.norm(np.abs(A), 2)
+        tol = 2.0 * (2.0 * math.sqrt(p) * absA / norm2 + max(m, n) + p + 4.0) * unit
+    tolerance_report.record(f"{kind} {route} max width", enc.max_width, tol, kind="absolute")
+
+
+def test_kato_temple_sharpens_separated_values():
+    A = _matrix("random")
+    enc = singular_value_enclosures(A, route="arb")
+    assert enc.refined == 6
+    # quadratic residual bound: widths far below the Weyl/Miyajima width 2 ||AV - US||
+    assert enc.max_width < enc.residual_bound
+
+
+def test_optimizer_output_is_enclosed_with_wider_intervals():
+    M = np.random.default_rng(314).random((5, 4))
+    res = svd_by_optimization(M, method="penalty-adam", steps=4000)
+    exact = _mp_singular_values(M)
+    enc = singular_value_enclosures(M, svd=res)
+    assert enc.certified and _contains(enc, exact)
+    assert enc.max_width > 1e-6  # the optimiser's residual, not rounding, sets the width
+
+
+def test_lapack_factors_passed_explicitly_full_matrices():
+    A = _matrix("wide")
+    U, s, Vt = np.linalg.svd(A, full_matrices=True)
+    enc = singular_value_enclosures(A, svd=(U, s, Vt))
+    assert enc.certified and _contains(enc, _mp_singular_values(A))
+
+
+def test_routes_agree_on_a_larger_matrix():
+    A = np.random.default_rng(4).standard_normal((120, 80))
+    a = singular_value_enclosures(A, route="arb")
+    f = singular_value_enclosures(A, route="float")
+    assert a.certified and f.certified
+    assert np.all(np.maximum(a.lower, f.lower) <= np.minimum(a.upper, f.upper))
+    assert a.max_width <= f.max_width
+
+
+def test_far_from_orthogonal_factors_are_not_certified():
+    A = np.random.default_rng(0).standard_normal((5, 4))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    enc = singular_value_enclosures(A, svd=(U, s, 2.0 * Vt))
+    assert not enc.certified and enc.status is Status.NOT_CERTIFIED
+    assert "re-orthonormalise V" in enc.reason and np.all(np.isinf(enc.upper))
+
+
+def test_negative_and_unsorted_values_are_handled():
+    A = np.random.default_rng(1).standard_normal((6, 4))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    U2 = U[:, ::-1].copy()
+    s2 = s[::-1].copy()
+    U2[:, 0] *= -1
+    s2[0] *= -1
+    enc = singular_value_enclosures(A, svd=(U2, s2, Vt[::-1]))
+    assert enc.certified and _contains(enc, _mp_singular_values(A))
+
+
+def test_summary_and_json():
+    import json
+
+    enc = singular_value_enclosures(np.eye(3) * 2.0)
+    d = enc.to_dict()
+    json.dumps(d)
+    assert d["certified"] is True and len(d["lower"]) == 3
+    assert "CERTIFIED" in enc.summary() and enc.contains([2.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize("bad, exc, msg", [
+    (np.array([[1.0, np.nan]]), InputValueError, r"singular_value_enclosures: 'A' has 1 non-finite"),
+    (np.zeros((0, 2)), InputValueError, r"singular_value_enclosures: 'A' must be non-empty, got shape \(0, 2\)"),
+    (np.ones(3), InputValueError, r"singular_value_enclosures: 'A' must be a 2-D array, got shape \(3,\)"),
+    (np.ones((2, 2)) * 1j, InputTypeError, r"singular_value_enclosures: 'A' must be real, got complex"),
+])
+def test_bad_matrix(bad, exc, msg):
+    with pytest.raises(exc, match=msg):
+        singular_value_enclosures(bad)
+
+
+def test_bad_factors_and_route():
+    A = np.ones((4, 3))
+    with pytest.raises(InputValueError, match=r"'svd' must hold U \(4, 3\), s \(3,\), Vt \(3, 3\)"):
+        singular_value_enclosures(A, svd=(np.ones((4, 2)), np.ones(2), np.ones((2, 3))))
+    with pytest.raises(InputTypeError, match=r"'svd' must be None, a tuple \(U, s, Vt\)"):
+        singular_value_enclosures(A, svd="gesdd")
+    with pytest.raises(InputValueError, match=r"The 'route' parameter of singular_value_enclosures must be one of"):
+        singular_value_enclosures(A, route="exact")
+    with pytest.raises(InputValueError, match=r"singular_value_enclosures: 'U' has 12 non-finite"):
+        singular_value_enclosures(A, svd=(np.full((4, 3), np.nan), np.ones(3), np.eye(3)))
+
+
+@pytest.mark.parametrize("route", ["arb", "float"])
+@pytest.mark.parametrize("scale", [2.0 ** -700, 2.0 ** 700])
+def test_huge_and_tiny_scales_are_exact_power_of_two_rescalings(route, scale):
+    A = np.random.default_rng(2).standard_normal((6, 4))
+    ref = singular_value_enclosures(A, route=route)
+    enc = singular_value_enclosures(A * scale, route=route)
+    assert enc.certified
+    exact = [x * scale for x in _mp_singular_values(A)]
+    assert _contains(enc, exact)
+    assert np.allclose(enc.upper / scale, ref.upper, rtol=1e-12)
