@@ -126,13 +126,14 @@ class Check:
     @property
     def margin_digits(self) -> float:
         """log10(tolerance / error): decimal digits to spare (negative when failing; inf if exact)."""
-        if math.isnan(self.error) or math.isinf(self.error) or (self.tolerance <= 0 and self.error > 0):
+        err = abs(self.error)  # errors are magnitudes; a signed measurement counts by its size
+        if math.isnan(err) or math.isinf(err) or (self.tolerance <= 0 and err > 0):
             return float("-inf")
-        if self.error == 0:
+        if err == 0:
             return float("inf")
         if self.tolerance == 0:
             return float("-inf")
-        return math.log10(self.tolerance / self.error)
+        return math.log10(self.tolerance / err)
 
     def to_dict(self) -> dict[str, Any]:
         from ._results import to_jsonable

@@ -6,6 +6,29 @@ A result says ``certified=True`` only where every rounding is accounted for.
 from linalg_lab import __version__
 
 from ._certificate import Certificate, Verdict
+from .newton_schulz import (
+    AbsorbingInterval,
+    AlgebraicReal,
+    AttractingCycle,
+    BasinInterval,
+    BasinMap,
+    CriticalPoint,
+    FixedPoint,
+    FixedPointsResult,
+    Headroom,
+    PeriodicOrbit,
+    ScheduleBand,
+    ScheduleCertificate,
+    StepsToTolerance,
+    Trap,
+    absorbing_interval,
+    basins,
+    certify_schedule,
+    fixed_points,
+    headroom,
+    schedule_band,
+    steps_to_tolerance,
+)
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
 from .svd import SingularValueEnclosures, singular_value_enclosures
 
@@ -15,6 +38,29 @@ __all__ = [
     "Verdict",
     "SpectralNormEnclosure",
     "spectral_norm_enclosure",
+    # Newton–Schulz dynamics
+    "fixed_points",
+    "basins",
+    "schedule_band",
+    "absorbing_interval",
+    "headroom",
+    "steps_to_tolerance",
+    "certify_schedule",
+    "FixedPointsResult",
+    "FixedPoint",
+    "PeriodicOrbit",
+    "CriticalPoint",
+    "AlgebraicReal",
+    "BasinMap",
+    "BasinInterval",
+    "Trap",
+    "ScheduleBand",
+    "AbsorbingInterval",
+    "AttractingCycle",
+    "Headroom",
+    "StepsToTolerance",
+    "ScheduleCertificate",
+    # SVD
     "SingularValueEnclosures",
     "singular_value_enclosures",
 ]

@@ -1,0 +1,77 @@
+"""One certificate bundling every verdict about a schedule (what ``proofs-check ns`` prints)."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from linalg_lab._results import Status
+
+from .._certificate import Certificate
+from ._common import as_schedule
+from .absorbing import AbsorbingInterval, absorbing_interval
+from .band import Headroom, ScheduleBand, StepsToTolerance, headroom, schedule_band, steps_to_tolerance
+from .fixed_points import FixedPointsResult, fixed_points
+
+__all__ = ["ScheduleCertificate", "certify_schedule"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleCertificate(Certificate):
+    """Every certified verdict about one schedule: the band on ``[lo, 1]``, steps to each
+    tolerance, headroom, and the dynamics (fixed points, absorbing interval) of the step that
+    repeats beyond the list."""
+
+    schedule: str
+    lo: float
+    band: ScheduleBand
+    tolerances: tuple[StepsToTolerance, ...]
+    headroom: Headroom
+    last_step: FixedPointsResult
+    absorbing: AbsorbingInterval
+    certified: bool
+    status: Status
+    reason: str
+
+    def summary(self) -> str:
+        parts = [f"ScheduleCertificate for {self.schedule!r} on [{self.lo:.3g}, 1]: "
+                 + ("CERTIFIED" if self.certified else "NOT fully certified"),
+                 "", self.band.summary(), ""]
+        for t in self.tolerances:
+            if t.reached:
+                parts.append(f"eps {t.eps:.0e}: {t.steps} steps ({t.products} products), certified minimal")
+            elif t.reached is False:
+                parts.append(f"eps {t.eps:.0e}: never reached ({t.witness})")
+            else:
+                parts.append(f"eps {t.eps:.0e}: undecided ({t.reason})")
+        parts += ["", self.headroom.summary(), "", "step repeated beyond the list:", self.last_step.summary(),
+                  "", self.absorbing.summary()]
+        if self.reason:
+            parts.append(f"reason: {self.reason}")
+        return "\n".join(parts)
+
+
+def certify_schedule(schedule: Any, lo: Any = 1e-3, *, eps: tuple[float, ...] = (1e-1, 1e-3, 1e-7),
+                     steps: int | None = None) -> ScheduleCertificate:
+    """Run every certified analysis on ``schedule``; ``certified`` is the conjunction.
+
+    Examples
+    --------
+    >>> c = certify_schedule("cubic")
+    >>> c.certified, c.tolerances[0].steps
+    (True, 18)
+    """
+    sch = as_schedule(schedule, func="certify_schedule")
+    band = schedule_band(sch, lo, 1, steps=steps)
+    tols = tuple(steps_to_tolerance(sch, lo, e) for e in eps)
+    hr = headroom(sch, lo=lo, steps=steps)
+    last = len(sch.steps) - 1
+    fp = fixed_points(sch, index=last)
+    J = absorbing_interval(sch, index=last)
+    parts = [("band", band), ("headroom", hr), ("fixed points", fp), ("absorbing interval", J)]
+    parts += [(f"steps to eps={t.eps:g}", t) for t in tols]
+    bad = [name for name, r in parts if not r.certified]
+    certified = not bad
+    return ScheduleCertificate(schedule=sch.name, lo=band.lo, band=band, tolerances=tols, headroom=hr,
+                               last_step=fp, absorbing=J, certified=certified,
+                               status=Status.OK if certified else Status.UNDECIDED,
+                               reason="" if certified else "not certified: " + ", ".join(bad))
