@@ -29,6 +29,16 @@ from .newton_schulz import (
     ns_schedule,
     ns_steps_needed,
 )
+from .norms import (
+    TwoToQLowerResult,
+    TwoToQResult,
+    TwoToQSoSResult,
+    TwoToQSpectralResult,
+    two_to_q,
+    two_to_q_lower,
+    two_to_q_sos,
+    two_to_q_spectral,
+)
 from .spectral import PowerIterationResult, SpectralNormResult, power_iteration, spectral_norm
 from .svd import (
     LAPACK_THRESHOLD,
@@ -90,6 +100,15 @@ __all__ = [
     "OutputAnalysis",
     "StepsNeededResult",
     "BandCurve",
+    # 2->q norms
+    "two_to_q",
+    "two_to_q_lower",
+    "two_to_q_spectral",
+    "two_to_q_sos",
+    "TwoToQResult",
+    "TwoToQLowerResult",
+    "TwoToQSpectralResult",
+    "TwoToQSoSResult",
     # SVD by optimisation
     "lapack_ratios",
     "svd_by_optimization",

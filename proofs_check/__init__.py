@@ -29,6 +29,7 @@ from .newton_schulz import (
     schedule_band,
     steps_to_tolerance,
 )
+from .norms import TwoToQCertificate, two_to_q_certificate
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
 from .svd import SingularValueEnclosures, singular_value_enclosures
 
@@ -60,6 +61,9 @@ __all__ = [
     "Headroom",
     "StepsToTolerance",
     "ScheduleCertificate",
+    # 2->q norms
+    "two_to_q_certificate",
+    "TwoToQCertificate",
     # SVD
     "SingularValueEnclosures",
     "singular_value_enclosures",

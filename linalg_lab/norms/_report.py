@@ -9,7 +9,7 @@ REPORT_FAMILIES: tuple[tuple[str, int | None], ...] = (
     ("orthogonal", 6), ("hadamard", 8), ("signs", 6), ("polygon", 5), ("d4-roots", None),
     ("e8-roots", None), ("rank-one", 5), ("sparse", 6), ("gap", None),
 )
-RANDOM_D = (2, 3, 4, 6, 8, 10, 12, 16)
+RANDOM_D = (2, 3, 4, 6, 8, 10, 12, 16, 20, 24)
 RANDOM_D_QUICK = (2, 4, 6)
 
 
