@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._results import Result, Rigour, Status, field_nojson
 from ._validation import as_operator, check_int, check_option, check_probability, check_real
+from .tolerance import gamma
 
 __all__ = [
     "spectral_norm",
@@ -54,10 +55,8 @@ _ETA = 2.0**-1074  # smallest positive subnormal
 
 
 def _gamma(n: float) -> float:
-    nu = n * _U
-    if nu >= 0.5:
-        return math.inf
-    return nu / (1.0 - nu)
+    """γ_n for float64 (:func:`linalg_lab.tolerance.gamma`), or inf where the bound is void."""
+    return gamma(n) if n * _U < 0.5 else math.inf
 
 
 @dataclasses.dataclass(frozen=True)

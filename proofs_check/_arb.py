@@ -12,7 +12,18 @@ from fractions import Fraction
 import numpy as np
 from flint import arb, arb_mat, ctx, fmpq
 
-__all__ = ["arb_matrix", "upper_float", "lower_float", "arb_to_fraction_bounds", "working_prec", "to_arb"]
+__all__ = ["arb_matrix", "upper_float", "lower_float", "arb_to_fraction_bounds", "working_prec", "to_arb",
+           "U64", "ETA64", "gamma_arb"]
+
+#: Unit roundoff of binary64 and its smallest positive subnormal (the underflow unit), exact balls.
+U64 = arb(2) ** -53
+ETA64 = arb(2) ** -1074
+
+
+def gamma_arb(k: int) -> arb:
+    """Higham's γ_k = k u / (1 − k u) for binary64, as an Arb ball (rigorous)."""
+    ku = arb(k) * U64
+    return ku / (1 - ku)
 
 
 def to_arb(x: float | int | Fraction) -> arb:

@@ -32,18 +32,13 @@ from numpy.typing import ArrayLike
 from linalg_lab._validation import as_matrix
 from linalg_lab.spectral import _gram, _Op, gram_cholesky_certificate, required_margin, spectral_norm
 
-from ._arb import lower_float, upper_float, working_prec
+from ._arb import ETA64, U64, gamma_arb, lower_float, upper_float, working_prec
 from ._certificate import Certificate, Rigour, Status, Verdict
 
 __all__ = ["spectral_norm_enclosure", "SpectralNormEnclosure"]
 
-_U = arb(2) ** -53
-_ETA = arb(2) ** -1074
-
-
-def _gamma_arb(k: int) -> arb:
-    ku = arb(k) * _U
-    return ku / (1 - ku)
+_U = U64
+_ETA = ETA64
 
 
 def _norm2_arb(x: np.ndarray) -> arb:
@@ -137,7 +132,7 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
         # ---- lower bound: ||A v|| / ||v|| with the product's rounding bounded -------------------
         y = a @ v
         z = np.abs(a) @ np.abs(v)
-        g_n = _gamma_arb(n)
+        g_n = gamma_arb(n)
         err = g_n / (1 - g_n) * _norm2_arb(z) + arb(m).sqrt() * arb(n) * _ETA
         lower_s = (_norm2_arb(y) - err) / _norm2_arb(v)
         if not lower_s > 0:
@@ -175,12 +170,12 @@ def _verify_arb(c) -> bool:
     if not (math.isfinite(c.factor_frobenius_sq_raw) and math.isfinite(c.shift)):
         return False
     n, m = c.n, c.m
-    f_sq = arb(c.factor_frobenius_sq_raw) / (1 - _gamma_arb(n * n + 1))
-    fro_sq = arb(c.frobenius_sq_raw) / (1 - _gamma_arb(m * n + 1))
+    f_sq = arb(c.factor_frobenius_sq_raw) / (1 - gamma_arb(n * n + 1))
+    fro_sq = arb(c.frobenius_sq_raw) / (1 - gamma_arb(m * n + 1))
     tau, shift = arb(c.tau), arb(c.shift)
-    e_gram = _gamma_arb(m) * fro_sq + arb(m) * arb(n) * _ETA
+    e_gram = gamma_arb(m) * fro_sq + arb(m) * arb(n) * _ETA
     e_diag = _U * (abs(shift) + arb(c.max_diag))
-    e_chol = _gamma_arb(n + 1) * f_sq
+    e_chol = gamma_arb(n + 1) * f_sq
     margin = tau - shift
     return bool(margin > e_gram + e_diag + e_chol + arb(n) * _ETA)
 

@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 from linalg_lab._results import field_nojson
 from linalg_lab._validation import InputTypeError, InputValueError, as_matrix, as_vector, check_option
 
-from .._arb import arb_matrix, lower_float, upper_float, working_prec
+from .._arb import ETA64, U64, arb_matrix, gamma_arb, lower_float, upper_float, working_prec
 from .._certificate import Certificate, Rigour, Status
 
 __all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTRIES"]
@@ -47,13 +47,8 @@ __all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTR
 #: The "auto" route uses Arb products when ``m * n`` is at most this.
 ARB_MAX_ENTRIES = 40_000
 
-_U = arb(2) ** -53
-_ETA = arb(2) ** -1074
-
-
-def _gamma(k: int) -> arb:
-    ku = arb(k) * _U
-    return ku / (1 - ku)
+_U = U64
+_ETA = ETA64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,7 +139,7 @@ class SingularValueEnclosures(Certificate):
 
 def _sum_up(x: float, nterms: int) -> arb:
     """Upper bound on a true sum of ``nterms`` non-negative floats whose float sum is ``x``."""
-    return arb(float(x)) / (1 - _gamma(max(nterms, 1)))
+    return arb(float(x)) / (1 - gamma_arb(max(nterms, 1)))
 
 
 def _norm2_up(M: NDArray) -> arb:
@@ -199,10 +194,10 @@ def _float_route(A: NDArray, U: NDArray, s: NDArray, V: NDArray) -> tuple[arb, a
     nA = _norm2_up(A)
     nV = _norm2_up(V)
     # |AV - US - R| <= gamma_n |A||V| + n eta + u/(1-u) (|W| + |R|)
-    e = _norm2_up(R) * (1 + uu) + _gamma(n) * nA * nV + arb(n) * _ETA * arb(m * n).sqrt() + uu * _norm2_up(W)
+    e = _norm2_up(R) * (1 + uu) + gamma_arb(n) * nA * nV + arb(n) * _ETA * arb(m * n).sqrt() + uu * _norm2_up(W)
     # |U^T U - fl(U^T U)| <= gamma_m |U|^T|U| + m eta, ||(|U|^T|U|)||_2 <= ||U||_F^2; diagonal shift rounds once
-    g = _norm2_up(G) * (1 + uu) + _gamma(m) * _fro2_up(U) + arb(m) * _ETA * arb(n)
-    f = _norm2_up(F) * (1 + uu) + _gamma(n) * _fro2_up(V) + arb(n) * _ETA * arb(n)
+    g = _norm2_up(G) * (1 + uu) + gamma_arb(m) * _fro2_up(U) + arb(m) * _ETA * arb(n)
+    f = _norm2_up(F) * (1 + uu) + gamma_arb(n) * _fro2_up(V) + arb(n) * _ETA * arb(n)
     return e, f, g
 
 
