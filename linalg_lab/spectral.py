@@ -588,7 +588,8 @@ def spectral_norm(
         reason = (f"the {upper_kind} upper bound leaves a bracket of relative width {gap:.2e} > rtol "
                   f"{rtol:.1e}")
         if upper_kind == "probabilistic":
-            need = math.log(1.648 * math.sqrt(N) / delta) / math.sqrt(2 * rtol)
+            # smallest k with 1.648 sqrt(N) exp(-sqrt(eps)(2k-1)) <= delta, eps ~ 2 rtol
+            need = (math.log(1.648 * math.sqrt(N) / delta) / math.sqrt(2 * rtol) + 1) / 2
             reason += (f"; a gap-free Lanczos bound this tight needs about {need:.0f} steps (maxiter={maxiter}); "
                        "use bound='deterministic' for matrices with up to "
                        f"{DETERMINISTIC_MAX_COLS} columns, or loosen rtol")
