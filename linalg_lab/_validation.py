@@ -137,13 +137,14 @@ def as_array(
         )
     if arr.ndim < min_ndim or (max_ndim is not None and arr.ndim > max_ndim):
         want = (
-            f"{min_ndim}-D" if max_ndim == min_ndim else
-            f"at least {min_ndim}-D" if max_ndim is None else f"{min_ndim}-D to {max_ndim}-D"
+            f"a {min_ndim}-D array" if max_ndim == min_ndim else
+            f"an array with at least {min_ndim} dimensions" if max_ndim is None else
+            f"an array with {min_ndim} to {max_ndim} dimensions"
         )
         hint = ""
         if arr.ndim == 1 and min_ndim == 2:
             hint = f"; use {name}.reshape(1, -1) for a row or {name}.reshape(-1, 1) for a column"
-        raise InputValueError(f"{p}'{name}' must be a {want} array, got shape {arr.shape}{hint}")
+        raise InputValueError(f"{p}'{name}' must be {want}, got shape {arr.shape}{hint}")
     if arr.size == 0 and not allow_empty:
         raise InputValueError(f"{p}'{name}' must be non-empty, got shape {arr.shape}")
     if finite and arr.size and not np.isfinite(arr).all():

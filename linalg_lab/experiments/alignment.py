@@ -367,7 +367,7 @@ def _as_1d(v: Any, name: str, func: str) -> NDArray[np.float64]:
     if isinstance(arr, np.ndarray) and arr.ndim == 2 and 1 in arr.shape:
         raise InputValueError(
             f"{func}: '{name}' must be a 1-D array, got shape {arr.shape}; pass {name}.ravel() "
-            "(column vectors are refused because (n, 1) - (n,) broadcasts to an (n, n) matrix)"
+            "(2-D row and column vectors are refused because (n, 1) - (n,) broadcasts to an (n, n) matrix)"
         )
     return as_vector(v, name, func=func, keep_dtype=False)
 

@@ -26,14 +26,25 @@ Implementation notes
 * **Zero input.**  A zero matrix maps to zero (the polar factor of 0 is taken to be 0); zero
   singular values stay zero because every step is an odd polynomial.
 * **Low precision.**  ``precision="bfloat16" | "float16" | "float32"`` emulates on the CPU what a
-  GPU run in that dtype does: ``A`` is cast to the dtype first (as ``G.bfloat16()`` does), the
-  norm is computed in float32 from the cast values and the quotient rounded back; every product
-  takes low-precision operands, accumulates in float32 and rounds its output once; the
-  polynomial ``B = a3 G + a5 G G`` and the update ``X <- a1 X + B X`` are fused (each rounded once
-  after a float32 combination), as in the fused kernels of modded-nanogpt.  Rounding to bfloat16
-  and float16 uses ``ml_dtypes`` (round to nearest even).
+  GPU run in that dtype does, in the ``torch.addmm`` formulation of ``torch.optim.Muon`` (and of
+  the fused kernels of modded-nanogpt): ``A`` is cast to the dtype first (as ``G.bfloat16()``
+  does; the exact power-of-two pre-scaling comes before the cast, which changes nothing for
+  bfloat16 but keeps float16 from overflowing or underflowing where a real float16 run would);
+  the norm is accumulated in float32 from the cast values and returned *in the low dtype*, as
+  ``X.norm()`` of a bf16 tensor is, then ``norm * safety`` and the ``+ eps`` are each rounded,
+  and the quotient is rounded; every product takes low-precision operands, accumulates in float32
+  and rounds its output once; the polynomial ``B = a3 G + a5 G G`` is one fused
+  ``addmm(G, G, G, beta=a3, alpha=a5)`` (``G G`` is not rounded on its own) and the update
+  ``X <- a1 X + B X`` one fused ``addmm(X, B, X, beta=a1)``.  A plain eager loop written as
+  ``b * A + c * A @ A`` rounds more often (after ``c * A``, the product, ``b * A`` and the sum);
+  the difference is a few units in the last place per step.  Not modelled: the order of the
+  float32 accumulation (a rare one-ulp tie differs), and the reduced-precision split-K reductions
+  cuBLAS may use for bf16/fp16 GEMMs while
+  ``torch.backends.cuda.matmul.allow_bf16_reduced_precision_reduction`` (resp. ``fp16``) is on.
+  Rounding to bfloat16 and float16 uses ``ml_dtypes`` (round to nearest even).
 * **Torch.**  A ``torch.Tensor`` argument runs natively in torch on its device and dtype (torch is
-  imported only then); the result's ``X`` is then a tensor.
+  imported only then) with the same ``baddbmm`` formulation and rounding points as the emulation,
+  so the two agree up to the order of float32 accumulation; the result's ``X`` is then a tensor.
 
 References
 ----------
@@ -116,8 +127,11 @@ class NewtonSchulzResult(Result):
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         x = self.X
-        if not isinstance(x, np.ndarray):  # torch
-            x = x.detach().cpu().float().numpy()
+        if not isinstance(x, np.ndarray):  # torch: keep float32/float64, widen bf16/fp16 (exact)
+            x = x.detach().cpu()
+            if x.element_size() < 4:
+                x = x.float()
+            x = x.numpy()
         return np.asarray(x, dtype=dtype)
 
     def summary(self) -> str:
@@ -222,23 +236,44 @@ def _rnd(x: np.ndarray, low: np.dtype) -> np.ndarray:
 
 
 def _step_emulated(X: np.ndarray, step: Step, low: np.dtype) -> np.ndarray:
-    """One step on a float32 array holding ``low`` values: products accumulate in float32 and
-    round once; ``b G + c G G`` and ``a X + B X`` are fused (one rounding each)."""
+    """One step on a float32 array holding ``low`` values, rounded as ``torch.addmm`` rounds.
+
+    The Gram ``G = X X^T`` is a product (float32 accumulation, one rounding).  The polynomial
+    ``B = a3 G + a5 G G`` is one fused ``addmm(G, G, G, beta=a3, alpha=a5)``: ``G G`` is *not*
+    rounded before the combination.  The update ``X <- a1 X + B X`` is one fused
+    ``addmm(X, B, X, beta=a1)``; a cubic step is ``addmm(X, G, X, beta=a1, alpha=a3)``.  Higher
+    degrees round each power ``G^j`` (j >= 2) as a product and combine ``a3 G + a5 G^2 + ...``
+    in float32 with one rounding.  Products of two ``low`` values are exact in float32, so a
+    float32 ``matmul`` of the stored values is a low-precision GEMM with float32 accumulation.
+    """
     c = [np.float32(v) for v in step.as_floats()]
     if len(c) == 1:
         return _rnd(c[0] * X, low)
     G = _rnd(X @ X.T, low)
     if len(c) == 2:
-        B = _rnd(c[1] * G, low)
+        return _rnd(c[0] * X + c[1] * (G @ X), low)
+    if len(c) == 3:
+        B = _rnd(c[1] * G + c[2] * (G @ G), low)
     else:
         P = G
-        # B = a3 G + a5 G^2 + a7 G^3 + ... with powers rounded as separate products
         B32 = c[1] * G
         for a in c[2:]:
             P = _rnd(P @ G, low)
             B32 = B32 + a * P
         B = _rnd(B32, low)
     return _rnd(c[0] * X + B @ X, low)
+
+
+def _denominator_low(nr: float, safety: float, eps: float, low: np.dtype) -> np.float32:
+    """The normalising denominator as a low-precision run forms it.
+
+    ``X.norm()`` of a bf16/fp16 tensor is returned in that dtype, and ``norm * safety`` and
+    ``+ eps`` are each rounded to it; with the scale-invariant eps of this module the eps term is
+    ``norm * eps`` (equal to the public ``eps`` at unit norm).
+    """
+    nb = _rnd(np.float32(nr), low)
+    d = _rnd(_rnd(nb * np.float32(safety), low) + _rnd(nb * np.float32(eps), low), low)
+    return np.float32(d)
 
 
 # ------------------------------------------------------------------------------------------
@@ -277,12 +312,16 @@ def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | No
         X = Xf.to(dt)
         acc = torch.float64 if dt == torch.float64 else torch.float32  # norms accumulate in fp32 at least
         if schedule.normalization == "frobenius":
-            nrm = X.to(acc).norm(dim=(-2, -1), keepdim=True)
+            # X.norm() of a bf16/fp16 tensor accumulates in fp32 and returns the low dtype
+            nrm = torch.linalg.vector_norm(X, dim=(-2, -1), keepdim=True, dtype=acc).to(dt)
         else:
-            nrm = torch.linalg.matrix_norm(X.to(acc), ord=2, keepdim=True)
-        denom = nrm * (float(schedule.safety) + schedule.eps)
+            nrm = torch.linalg.matrix_norm(X.to(acc), ord=2, keepdim=True).to(dt)
+        # scale-invariant eps (see the module notes); each operation rounds to dt as in a real run
+        denom = nrm * float(schedule.safety) + nrm * schedule.eps
         denom = torch.where(denom > 0, denom, torch.ones_like(denom))
-        X = (X.to(acc) / denom).to(dt)
+        X = X / denom
+        bshape_t = X.shape[:-2]
+        X = X.reshape(-1, X.shape[-2], X.shape[-1])
         for step in schedule.steps_for(k):
             c = step.as_floats()
             if len(c) == 1:
@@ -290,21 +329,26 @@ def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | No
                 continue
             G = X @ X.mT
             if len(c) == 2:
-                B = c[1] * G
+                X = torch.baddbmm(X, G, X, beta=c[0], alpha=c[1])
+                continue
+            if len(c) == 3:
+                B = torch.baddbmm(G, G, G, beta=c[1], alpha=c[2])
             else:
-                B = c[1] * G
+                B32 = c[1] * G.to(acc)
                 P = G
                 for a in c[2:]:
                     P = P @ G
-                    B = B + a * P
-            X = c[0] * X + B @ X
+                    B32 = B32 + a * P.to(acc)
+                B = B32.to(dt)
+            X = torch.baddbmm(X, B, X, beta=c[0])
+        X = X.reshape(*bshape_t, X.shape[-2], X.shape[-1])
         if transposed:
             X = X.mT
     out_dtype = A.dtype if A.dtype.is_floating_point else dt
     X = X.to(out_dtype) if precision is None else X
     m, n = (A.shape[-1], A.shape[-2]) if transposed else (A.shape[-2], A.shape[-1])
     steps = schedule.steps_for(k)
-    nr = nrm.detach().reshape(-1).double().cpu().numpy()
+    nr = nrm.detach().reshape(-1).double().cpu().numpy()  # as rounded to the run's dtype
     ee = e.detach().reshape(-1).cpu().numpy().astype(np.int64)
     input_norm = np.ldexp(nr, ee.astype(np.int32))
     eps_rel = np.where(nr > 0, schedule.eps / float(schedule.safety), 0.0)
@@ -433,16 +477,17 @@ def newton_schulz(
             else:
                 nr = float(_norms(X[None].astype(np.float64), sched)[0])
             nrm[i] = nr
-            d = np.float32(nr * (safety + sched.eps)) if not zero[i] else np.float32(1.0)
+            d = _denominator_low(nr, safety, sched.eps, low) if not zero[i] else np.float32(1.0)
             X = _rnd(X / d, low)
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported in status
                 for st in step_list:
                     X = _step_emulated(X, st, low)
             out[i] = X
         prec = f"{precision} (emulated)"
-        model = (f"emulated {precision}: input cast to {precision} before normalisation; each product "
-                 "takes low-precision operands, accumulates in float32 and is rounded once; "
-                 "b·G + c·G² and a·X + B·X fused, one rounding each")
+        model = (f"emulated {precision}: input cast to {precision} before normalisation; the norm, "
+                 f"norm·safety and the denominator rounded to {precision} (as torch returns them); each "
+                 "product takes low-precision operands, accumulates in float32 and is rounded once; "
+                 "b·G + c·G·G and a·X + B·X fused as torch.addmm, one rounding each")
 
     out = out.reshape(work.shape)
     if transposed:

@@ -246,6 +246,8 @@ def test_column_targets_are_refused_with_a_reason():
         first_layer_gradient(D.X, W, a, D.y.reshape(-1, 1), gamma=0.5, activation="relu")
     with pytest.raises(InputValueError, match=r"'a' must be a 1-D array, got shape \(6, 1\)"):
         first_layer_gradient(D.X, W, a.reshape(-1, 1), D.y, gamma=0.5, activation="relu")
+    with pytest.raises(InputValueError, match=r"'y' must be a 1-D array, got shape \(1, 10\).*row and column"):
+        first_layer_gradient(D.X, W, a, D.y.reshape(1, -1), gamma=0.5, activation="relu")
 
 
 @pytest.mark.parametrize("bad, exc, msg", [

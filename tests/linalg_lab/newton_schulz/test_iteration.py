@@ -230,7 +230,7 @@ def test_spectral_normalisation():
 
 
 @pytest.mark.parametrize("kw, exc, match", [
-    (dict(A=np.ones(3)), InputValueError, r"'A' must be a at least 2-D array, got shape \(3,\)"),
+    (dict(A=np.ones(3)), InputValueError, r"'A' must be an array with at least 2 dimensions, got shape \(3,\)"),
     (dict(A=np.ones((0, 3))), InputValueError, "must be non-empty"),
     (dict(A=np.array([[1.0, np.nan]])), InputValueError, "1 non-finite entries"),
     (dict(A=np.ones((2, 2)) * 1j), InputTypeError, "must be real, got complex"),
@@ -332,3 +332,71 @@ def test_diverging_schedule_is_reported(capsys):
         out = analyze_ns_output(A, schedule="3,1", steps=400)
     assert not r.ok and "diverges" in r.reason
     assert not out.ok and "diverged" in out.reason and out.polar_error_fro == math.inf
+
+
+def _bf16_reference_step0_and_1(A):
+    """A torch.optim.Muon-style bf16 run written out by hand with ml_dtypes: the norm is returned
+    in bf16, ``b G + c G G`` and ``a X + B X`` are each one fused addmm (one rounding)."""
+    import ml_dtypes
+
+    low = ml_dtypes.bfloat16
+
+    def rnd(x):
+        return np.asarray(x, dtype=np.float32).astype(low).astype(np.float32)
+
+    a, b, c = PRESETS["muon"].steps[0].as_floats()
+    X = rnd(A)
+    nb = rnd(np.sqrt(np.sum(X * X, dtype=np.float32)))
+    d = rnd(rnd(nb * np.float32(1.0)) + rnd(nb * np.float32(1e-7)))
+    X0 = rnd(X / d)
+    G = rnd(X0 @ X0.T)
+    B = rnd(np.float32(b) * G + np.float32(c) * (G @ G))
+    X1 = rnd(np.float32(a) * X0 + B @ X0)
+    return X0, X1
+
+
+def test_bf16_emulation_rounds_where_torch_rounds():
+    """Regression: the emulated bf16 run rounded neither the norm (torch returns X.norm() of a
+    bf16 tensor in bf16) nor skipped the separate rounding of G G that a fused addmm does not do;
+    it now matches a hand-written torch.addmm-style bf16 run bit for bit on the first step."""
+    rng = np.random.default_rng(21)
+    A = rng.standard_normal((24, 40)).astype(np.float32)
+    A = A / np.abs(A).max() * np.float32(0.75)  # max |entry| in [1/2, 1): the pre-scaling is exact
+    X0, X1 = _bf16_reference_step0_and_1(A)
+    r0 = newton_schulz(A, "muon", steps=0, precision="bfloat16")
+    r1 = newton_schulz(A, "muon", steps=1, precision="bfloat16")
+    assert np.array_equal(np.asarray(r0.X), X0)
+    assert np.array_equal(np.asarray(r1.X), X1)
+
+
+def test_torch_bf16_path_matches_emulation_and_addmm():
+    """The torch path uses the same rounding points as the emulation (baddbmm, bf16 norm)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(22)
+    A = rng.standard_normal((2, 24, 40)).astype(np.float32)
+    A = A / np.abs(A).max(axis=(1, 2), keepdims=True) * np.float32(0.75)
+    for sched in ("muon", "cubic", "polar-express-5", "1.5,0.1,-0.3,0.05"):
+        em = newton_schulz(A, sched, steps=2, precision="bfloat16").X
+        tt = newton_schulz(torch.from_numpy(A), sched, steps=2, precision="bfloat16").X
+        assert tt.dtype == torch.bfloat16
+        # identical up to the order of float32 accumulation (a rare one-ulp tie)
+        mism = float(np.mean(tt.float().numpy() != em))
+        assert mism <= 1e-3, (sched, mism)
+    # the hand-written torch.optim.Muon step
+    a, b, c = PRESETS["muon"].steps[0].as_floats()
+    X = torch.from_numpy(A[0]).bfloat16()
+    X = X / (X.norm() + 1e-7)
+    G = X @ X.T
+    X = torch.addmm(X, torch.addmm(G, G, G, beta=b, alpha=c), X, beta=a)
+    assert torch.equal(newton_schulz(torch.from_numpy(A[0]), "muon", steps=1, precision="bfloat16").X, X)
+
+
+def test_asarray_of_torch_float64_result_keeps_float64():
+    """Regression: np.asarray(result) of a float64 torch run went through float32 (errors ~1e-8)."""
+    torch = pytest.importorskip("torch")
+    A = np.random.default_rng(23).standard_normal((9, 6))
+    r = newton_schulz(torch.from_numpy(A), "polar-express-5")
+    arr = np.asarray(r)
+    assert arr.dtype == np.float64 and np.array_equal(arr, r.X.numpy())
+    rb = newton_schulz(torch.from_numpy(A), "polar-express-5", precision="bfloat16")
+    assert np.array_equal(np.asarray(rb), rb.X.float().numpy())  # bf16 widened exactly

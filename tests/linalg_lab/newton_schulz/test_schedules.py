@@ -194,3 +194,20 @@ def test_coefficient_string_round_trip(rows):
     assert [st_.coeffs for st_ in s.steps] == want
     # and back through to_dict (the JSON form) without loss
     assert [tuple(Fraction(c) for c in row) for row in s.to_dict()["steps"]] == want
+
+
+def test_pe8_floats_within_one_ulp_of_reference_division():
+    """The reference (NoahAmsel/PolarExpress basic.py) divides in float64: a/1.01, b/1.01**3,
+    c/1.01**5 for all but the last step.  Our exact quotients round to within 1 ulp of those."""
+    raw = [(8.28721201814563, -23.595886519098837, 17.300387312530933),
+           (4.107059111542203, -2.9478499167379106, 0.5448431082926601),
+           (3.9486908534822946, -2.908902115962949, 0.5518191394370137),
+           (3.3184196573706015, -2.488488024314874, 0.51004894012372),
+           (2.300652019954817, -1.6689039845747493, 0.4188073119525673),
+           (1.891301407787398, -1.2679958271945868, 0.37680408948524835),
+           (1.8750014808534479, -1.2500016453999487, 0.3750001645474248)]
+    ref = [(a / 1.01, b / 1.01**3, c / 1.01**5) for a, b, c in raw] + [(1.875, -1.25, 0.375)]
+    ours = [s.as_floats() for s in PRESETS["polar-express-8"].steps]
+    for o, r in zip(ours, ref):
+        for x, y in zip(o, r):
+            assert abs(x - y) <= np.spacing(abs(y))
