@@ -7,6 +7,7 @@ which :func:`upper_float` and :func:`lower_float` do.
 from __future__ import annotations
 
 import math
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -47,6 +48,8 @@ def upper_float(x: arb) -> float:
     f = float(u)
     if math.isnan(f):
         return math.inf
+    if f == -math.inf:  # below the float range: the most negative finite float is still above it
+        return -sys.float_info.max
     if not math.isinf(f) and arb(f) < u:
         f = math.nextafter(f, math.inf)
     return f
@@ -58,6 +61,8 @@ def lower_float(x: arb) -> float:
     f = float(lo)
     if math.isnan(f):
         return -math.inf
+    if f == math.inf:  # above the float range: the largest finite float is still below it
+        return sys.float_info.max
     if not math.isinf(f) and arb(f) > lo:
         f = math.nextafter(f, -math.inf)
     return f

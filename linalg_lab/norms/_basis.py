@@ -124,7 +124,8 @@ def quartic_basis(d: int) -> QuarticBasis:
     offd = P1 != P2
     mult = np.bincount(alpha, weights=np.where(offd, 2, 1), minlength=N4).astype(np.intp)
     diag = ~offd
-    norm4 = np.bincount(alpha[diag], weights=(c[P1] ** 2)[diag], minlength=N4)
+    # exact weights 1 (v_a^4) and 2 (v_a^2 v_b^2): float sqrt(2) ** 2 is 2.0000000000000004
+    norm4 = np.bincount(alpha[diag], weights=np.where(a == b, 1.0, 2.0)[P1][diag], minlength=N4)
     expo = np.zeros((N4, d), dtype=np.intp)
     for j in range(4):
         np.add.at(expo, (np.arange(N4), idx[first, j]), 1)

@@ -62,6 +62,19 @@ def q_norm_value(X: NDArray[np.float64], V: NDArray[np.float64], q: float) -> ND
     return amax * np.sum((np.abs(XV) / amax) ** q, axis=0) ** (1.0 / q) / nv
 
 
+def _unit_columns(V: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Columns scaled to unit 2-norm (zero columns stay zero).  Each column is first divided by
+    its largest entry, so that its norm neither overflows (entries ~1e300: ||.|| = inf, the column
+    would become 0) nor underflows (entries ~1e-300: ||.|| = 0, the step would be skipped)."""
+    V = np.asarray(V, dtype=np.float64)
+    amax = np.max(np.abs(V), axis=0) if V.size else np.zeros(V.shape[1:])
+    amax = np.where(amax > 0, amax, 1.0)
+    W = V / amax
+    nw = np.linalg.norm(W, axis=0)
+    nw[nw == 0] = 1.0
+    return W / nw
+
+
 def polish(X: NDArray[np.float64], V: NDArray[np.float64], q: float, *, maxiter: int = 1000,
            tol: float = 1e-15) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """Run the nonlinear power method on every column of V (d x k) until the values stall.
@@ -70,7 +83,7 @@ def polish(X: NDArray[np.float64], V: NDArray[np.float64], q: float, *, maxiter:
     v <- X^T(|Xv|^(q-1) sign(Xv)) / ||.||, which never decreases ||Xv||_q for q >= 2 (the
     objective is convex; Boyd 1974).
     """
-    V = V / np.linalg.norm(V, axis=0)
+    V = _unit_columns(V)
     vals = q_norm_value(X, V, q)
     it = 0
     for it in range(1, maxiter + 1):
@@ -78,11 +91,10 @@ def polish(X: NDArray[np.float64], V: NDArray[np.float64], q: float, *, maxiter:
         scale = np.max(np.abs(XV), axis=0)
         scale[scale == 0] = 1.0
         Z = XV / scale
-        W = X.T @ (np.abs(Z) ** (q - 1) * np.sign(Z))
-        nw = np.linalg.norm(W, axis=0)
-        good = nw > 0
+        W = _unit_columns(X.T @ (np.abs(Z) ** (q - 1) * np.sign(Z)))
+        good = np.any(W != 0, axis=0)
         Vn = V.copy()
-        Vn[:, good] = W[:, good] / nw[good]
+        Vn[:, good] = W[:, good]
         new = q_norm_value(X, Vn, q)
         better = new >= vals
         V[:, better] = Vn[:, better]
@@ -194,7 +206,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
         _, _, vt = np.linalg.svd(X, full_matrices=False)
         cols.append(vt[:1].T)
     V = np.concatenate(cols, axis=1)
-    V = V[:, np.linalg.norm(V, axis=0) > 0]
+    V = V[:, np.any(V != 0, axis=0)]  # (a norm test would drop tiny columns: underflow)
     if V.shape[1] == 0 or not np.any(X):
         v = np.zeros(d)
         v[0] = 1.0

@@ -32,7 +32,9 @@ class TwoToQResult(Result):
     (rigorous, from ``proofs_check.two_to_q_certificate``; NaN when not certified), ``rel_gap``
     = (upper - lower) / upper of the best available bracket, and ``verdict``: "exact (certified)",
     "bracketed within <x>" or "gap" (the SoS value is certified to exceed the best lower bound).
-    The ``*4`` fields are 4th powers.
+    The ``*4`` fields are 4th powers.  ``rigour`` is the rigour of the bracket
+    [``certified_lower``, ``certified_upper``] and of the verdict; ``lower``, ``spectral`` and
+    ``sos`` are always numerical (``lower`` may exceed ``certified_lower`` by rounding).
     """
 
     q: float

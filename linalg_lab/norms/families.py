@@ -104,6 +104,9 @@ def _signs(d: int = 5, seed: int = 0) -> Instance:
 
 
 def _polygon(m: int = 5, seed: int = 0) -> Instance:
+    if m < 3:  # 1 or 2 lines are no 4-design: the maximum is 1 (at a line), not 3m/8
+        raise InputValueError(f"polygon family: 'm' (number of lines) must be >= 3 for the "
+                              f"4-design value 3m/8, got {m}")
     th = np.arange(m) * math.pi / m
     X = np.stack([np.cos(th), np.sin(th)], axis=1)
     return Instance("polygon", X, Fraction(3 * m, 8), 8 * m * np.finfo(float).eps, True,
@@ -112,6 +115,8 @@ def _polygon(m: int = 5, seed: int = 0) -> Instance:
 
 
 def _d4(d: int = 4, seed: int = 0) -> Instance:
+    if d != 4:
+        raise InputValueError(f"d4-roots family: the D4 root system lives in d = 4, got d = {d}")
     rows = []
     for i, j in itertools.combinations(range(4), 2):
         for s in (1.0, -1.0):
@@ -124,6 +129,8 @@ def _d4(d: int = 4, seed: int = 0) -> Instance:
 
 
 def _e8(d: int = 8, seed: int = 0) -> Instance:
+    if d != 8:
+        raise InputValueError(f"e8-roots family: the E8 root system lives in d = 8, got d = {d}")
     rows = []
     for i, j in itertools.combinations(range(8), 2):
         for s in (1.0, -1.0):

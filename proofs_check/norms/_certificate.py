@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import time
 from typing import Any
 
@@ -101,6 +102,47 @@ class TwoToQCertificate(Certificate):
         return "\n".join(lines)
 
 
+def _lo(x: arb) -> float:
+    """lower_float, but never +inf: a ball above the float range is bounded below by the largest
+    finite float (``lower_float`` would return inf there, which is not a lower bound)."""
+    f = lower_float(x)
+    return sys.float_info.max if f == math.inf else f
+
+
+def _up(x: arb) -> float:
+    """upper_float, but never -inf (symmetric to :func:`_lo`); NaN balls give +inf."""
+    f = upper_float(x)
+    return -sys.float_info.max if f == -math.inf else f
+
+
+def _root4_upper(x: arb) -> float:
+    """Upper bound on max(x, 0)^(1/4) over the ball (inf for a non-finite ball)."""
+    if not x.is_finite():
+        return math.inf
+    return _up(x.upper().nonnegative_part().sqrt().sqrt())
+
+
+def _root4_lower(x: arb) -> float:
+    """Lower bound on max(x, 0)^(1/4) over the ball (0 when the ball reaches 0 or below)."""
+    if not x.is_finite() or not (x > 0):
+        return 0.0
+    return _lo(x.sqrt().sqrt())
+
+
+def _exact_float_matrix(X: ArrayLike, func: str) -> NDArray[np.float64]:
+    """Validate X and convert it to float64, refusing a conversion that rounds: the certificate is
+    about the exact entries.  (as_matrix already refuses integers beyond 2^53; long doubles with
+    more than 53 significant bits are refused here.)"""
+    orig = X if isinstance(X, np.ndarray) else None
+    Xf = np.ascontiguousarray(as_matrix(X, "X", func=func, keep_dtype=False), dtype=np.float64)
+    if orig is not None and orig.dtype.kind == "f" and orig.dtype.itemsize > 8:
+        if np.any(Xf.astype(orig.dtype) != orig.reshape(Xf.shape)):
+            raise InputValueError(
+                f"{func}: 'X' has dtype {orig.dtype} entries that float64 cannot hold exactly; "
+                "a certificate would be for a rounded matrix (round X to float64 first)")
+    return Xf
+
+
 def _veltkamp(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     c = x * 134217729.0  # 2^27 + 1
     hi = c - (c - x)
@@ -116,26 +158,34 @@ def _two_product(a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[NDArra
     return p, e
 
 
-def _plain_arb(B: QuarticBasis, Xs: NDArray[np.float64]) -> arb_mat:
-    """Exact Arb matrix (D x n) of the plain coefficient vectors u_i (x_a^2, 2 x_a x_b)."""
-    p, e = _two_product(Xs[:, B.a], Xs[:, B.b])
+def _plain_arb(B: QuarticBasis, X: NDArray[np.float64], e: int = 0) -> arb_mat:
+    """Exact Arb matrix (D x n) of the plain coefficient vectors u_i (x_a^2, 2 x_a x_b) of the
+    exactly scaled matrix X 2^-e (at the working precision, >= 107 bits)."""
+    Xs = np.ldexp(X, -e)
+    exact_scaling = bool(np.array_equal(np.ldexp(Xs, e), X))
     nz = Xs[Xs != 0]
-    if nz.size and np.min(np.abs(nz)) < 2.0 ** -400:
-        # Dekker's splitting could underflow: form the products one by one in Arb (exact).
-        xa = [[arb(float(v)) for v in row] for row in Xs]
+    if not exact_scaling or (nz.size and (np.min(np.abs(nz)) < 2.0 ** -400
+                                          or np.max(np.abs(nz)) > 2.0 ** 400)):
+        # The float scaling rounded (entries pushed into the subnormal range) or Dekker's
+        # products could underflow/overflow: form them one by one in Arb from the exact X.
+        s = arb(2) ** (-e)
+        xa = [[arb(float(v)) * s for v in row] for row in X]
         ents = []
         for P in range(B.D):
             f = 1 if B.a[P] == B.b[P] else 2
             ents.extend(xa[i][B.a[P]] * xa[i][B.b[P]] * f for i in range(Xs.shape[0]))
         return arb_mat(B.D, Xs.shape[0], ents)
+    p, r = _two_product(Xs[:, B.a], Xs[:, B.b])
     f = np.where(B.a == B.b, 1.0, 2.0)
-    p, e = (p * f).T, (e * f).T
+    p, r = (p * f).T, (r * f).T
     D, n = p.shape
-    return arb_mat(D, n, p.ravel().tolist()) + arb_mat(D, n, e.ravel().tolist())
+    return arb_mat(D, n, p.ravel().tolist()) + arb_mat(D, n, r.ravel().tolist())
 
 
 def _fro_upper(E: arb_mat) -> arb:
-    return (E * E.transpose()).trace().sqrt()
+    # nonnegative_part: a trace ball that straddles 0 (all residuals ~ their radii) would give a
+    # NaN square root and hence a NaN bound
+    return (E * E.transpose()).trace().nonnegative_part().sqrt()
 
 
 def _psd_lower(F: NDArray[np.float64], exact_minus_rrt: Any,
@@ -215,14 +265,17 @@ def sos_moment_lower4(X: ArrayLike, sos_result: TwoToQSoSResult, *, _cache: dict
     """Certified lower bound on the degree-4 SoS value (4th-power units) from its moment matrix.
 
     Returns None when no strictly feasible rational pseudo-moment could be verified."""
-    X = as_matrix(X, "X", func="sos_moment_lower4", keep_dtype=False).astype(np.float64)
+    func = "sos_moment_lower4"
+    X = _exact_float_matrix(X, func)
+    _check_result(X, sos_result, func)
     if sos_result.moment is None:
         return None
     n, d = X.shape
     B = quartic_basis(d)
     e = int(sos_result.pow2)
-    Xs = np.ldexp(X, -e)
-    Y = sos_result.moment
+    Y = np.asarray(sos_result.moment, dtype=np.float64)
+    if Y.shape != (B.D, B.D) or not np.isfinite(Y).all():
+        return None  # nothing usable to verify (a corrupted or foreign moment matrix)
     # pseudo-moments from the diagonal-most representative of each monomial
     y = np.zeros(B.N4)
     cnt = np.zeros(B.N4)
@@ -260,10 +313,38 @@ def sos_moment_lower4(X: ArrayLike, sos_result: TwoToQSoSResult, *, _cache: dict
         mu, _, _ = _psd_lower(F, resid)
         if not (mu >= 0):
             return None
-        A = _cache["A"] if _cache and "A" in _cache else _plain_arb(B, Xs)
+        A = _cache["A"] if _cache and "A" in _cache else _plain_arb(B, X, e)
         Qp = A * A.transpose()
         val = (Qp * Yarb).trace()
         return val * arb(2) ** (4 * e)
+
+
+def _check_result(X: NDArray[np.float64], sos_result: Any, func: str) -> None:
+    if not isinstance(sos_result, TwoToQSoSResult):
+        raise InputTypeError(f"{func}: 'sos_result' must be a TwoToQSoSResult from two_to_q_sos, "
+                             f"got {type(sos_result).__name__}")
+    n, d = X.shape
+    if sos_result.d != d or sos_result.n != n:
+        raise InputValueError(f"{func}: 'sos_result' was computed for shape ({sos_result.n}, "
+                              f"{sos_result.d}), but X has shape {X.shape}")
+
+
+def _unusable_gram(sos_result: TwoToQSoSResult, D: int) -> str:
+    """Why the floating-point Gram data cannot be used ('' when it can).  Non-finite data would
+    otherwise reach the int64 rounding of the projection (undefined casts) or crash eigvalsh."""
+    G = np.asarray(sos_result.gram, dtype=np.float64)
+    if G.shape != (D, D):
+        return f"the Gram matrix has shape {G.shape}, expected ({D}, {D})"
+    if not np.isfinite(G).all():
+        return "the Gram matrix has non-finite entries"
+    lam4 = float(sos_result.lam) * float(sos_result.scale4)
+    if not (math.isfinite(lam4) and math.isfinite(float(sos_result.scale4))):
+        return f"lambda * scale4 = {lam4!r} is not finite"
+    # the scaled problem has entries O(n); 2^1000 leaves room for the factors 2 in lam G' - Q' - S
+    big = 2.0 ** 1000
+    if abs(lam4) > big or not np.all(np.abs(G * float(sos_result.scale4)) <= big):
+        return "lambda or the rescaled Gram matrix is beyond 2^1000 (overflow)"
+    return ""
 
 
 def _full_from_alpha(B: QuarticBasis, yint: list[int]) -> list[int]:
@@ -334,15 +415,10 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult, *, lower: An
     """
     func = "two_to_q_certificate"
     t0 = time.perf_counter()
-    X = np.ascontiguousarray(as_matrix(X, "X", func=func, keep_dtype=False), dtype=np.float64)
-    if not isinstance(sos_result, TwoToQSoSResult):
-        raise InputTypeError(f"{func}: 'sos_result' must be a TwoToQSoSResult from two_to_q_sos, "
-                             f"got {type(sos_result).__name__}")
+    X = _exact_float_matrix(X, func)
+    _check_result(X, sos_result, func)
     rtol = check_real(rtol, "rtol", func=func, lo=0.0, hi=1.0, lo_open=True)
     n, d = X.shape
-    if sos_result.d != d or sos_result.n != n:
-        raise InputValueError(f"{func}: 'sos_result' was computed for shape ({sos_result.n}, "
-                              f"{sos_result.d}), but X has shape {X.shape}")
     # candidate maximisers, polished, then enclosed in Arb
     cands = [np.asarray(sos_result.maximiser, dtype=np.float64)]
     if sos_result.candidates is not None and len(sos_result.candidates):
@@ -353,7 +429,7 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult, *, lower: An
         if lv.shape != (d,) or not np.isfinite(lv).all():
             raise InputValueError(f"{func}: 'lower' must be a finite vector of length {d}, got shape {lv.shape}")
         cands.append(lv)
-    V = np.array([c for c in cands if np.any(c)]).T
+    V = np.array([c for c in cands if c.shape == (d,) and np.isfinite(c).all() and np.any(c)]).T
     if not np.any(X):
         return _trivial_cert(X, t0, rtol, "X is the zero matrix: the norm is 0 exactly")
     if V.size:
@@ -363,31 +439,47 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult, *, lower: An
         v = np.linalg.svd(X, full_matrices=False)[2][0]
     with working_prec(_PREC):
         lo4 = certified_lower4(X, v)
-        lower4 = lower_float(lo4)
-        lower_n = lower_float(lo4.sqrt().sqrt()) if lo4 > 0 else 0.0
+        lower4 = max(_lo(lo4), 0.0)
+        lower_n = _root4_lower(lo4)
     if d == 1:
         with working_prec(_PREC):
             up4 = certified_lower4(X, np.ones(1))
             return _finish(up4, lower4, lower_n, v, None, rtol, t0, sos_result, 0.0, 0.0, 0.0,
                            "d = 1: the norm is ||x||_4, enclosed in Arb", certified=True)
+    B = quartic_basis(d)
     if sos_result.status is Status.SOLVER_FAILED or sos_result.gram is None:
+        unusable = f"no Gram matrix to certify: {sos_result.reason}"
+    else:
+        unusable = _unusable_gram(sos_result, B.D)
+        own = math.frexp(float(np.max(np.abs(X))))[1]
+        if not unusable and int(sos_result.pow2) != own:
+            # two_to_q_sos scales by 2^frexp(max|X|); another exponent means a result for another
+            # matrix, and a far-off one would overflow the float guess (Dekker products, eigvalsh)
+            unusable = (f"sos_result.pow2 = {sos_result.pow2} but X needs the scaling 2^-{own}: "
+                        "the SoS result was not computed for this X")
+    if unusable:
         return TwoToQCertificate(
             upper=math.inf, upper4=math.inf, lower=lower_n, lower4=lower4, rel_gap=math.inf,
             verdict="not certified", proof=Verdict.UNDECIDED, certified=False, maximiser=v,
             sos_lower4=None, sos_lower=None, lam4=math.nan, mu4=math.nan, residual_fro=math.nan,
             projection_change=math.nan, hilbert_exact=d <= 3, rtol=rtol,
             elapsed_s=time.perf_counter() - t0, status=Status.SOLVER_FAILED,
-            reason=f"no Gram matrix to certify: {sos_result.reason}; only the lower bound is certified")
-    B = quartic_basis(d)
+            reason=f"{unusable}; only the lower bound is certified")
     e = int(sos_result.pow2)
-    Xs = np.ldexp(X, -e)  # the exactly scaled matrix the SDP was solved for
+    # The SDP was solved for X 2^-e.  The float Xs below only builds the floating-point guess F;
+    # the exact data enter through _plain_arb(B, X, e), which falls back to Arb products when this
+    # float scaling is not exact (entries pushed into the subnormal range).
+    Xs = np.ldexp(X, -e)
     S = np.asarray(sos_result.gram, dtype=np.float64) * sos_result.scale4
     S = S * B.c[:, None] * B.c[None, :]
     lam = float(sos_result.lam * sos_result.scale4)
     lam = math.nextafter(lam, math.inf)
     U = B.plain_vectors(Xs)
     Qf = U.T @ U
-    G = np.diag(B.c ** 2)
+    # G' = diag(1 on squares, 2 on cross terms) EXACTLY: m'(v)^T G' m'(v) = ||v||^4.  (Not B.c ** 2:
+    # float sqrt(2) ** 2 = 2.0000000000000004, which would weigh ||v||^4 by up to 1 + 2^-53.)
+    g = np.where(B.a == B.b, 1.0, 2.0)
+    G = np.diag(g)
     Lt = lam * G - Qf - S
     Z, k, change = _exact_projection(B, Lt)
     Lf = np.zeros((B.D, B.D))
@@ -395,11 +487,9 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult, *, lower: An
     Lf[B.P2, B.P1] = Lf[B.P1, B.P2]
     F = lam * G - Qf - Lf
     with working_prec(_PREC):
-        A = _plain_arb(B, Xs)
+        A = _plain_arb(B, X, e)
         Larb = _sym_arb_from_upper(B, Z) * (arb(1) / (arb(12) * arb(2) ** k))
         base = arb_mat(B.D, B.D, (lam * G).ravel().tolist()) - Larb
-
-        g = B.c ** 2  # G' = diag(1 or 2): m'(v)^T G' m'(v) = ||v||^4 exactly
 
         def resid(t: float, R: NDArray[np.float64]) -> arb_mat:
             W = arb_mat(B.D, B.D, R.ravel().tolist())
@@ -411,11 +501,11 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult, *, lower: An
         # case that ignores a positive slack)
         mu, _, efro = _psd_lower(F, resid, weight=g)
         up4 = (arb(lam) - mu) * arb(2) ** (4 * e)
-        mu_f = fldexp(lower_float(mu), 4 * e)
+        mu_f = fldexp(_lo(mu), 4 * e)
         sos_lo = None
         want_moment = moment if moment is not None else False
         if moment is None:
-            upper_guess = upper_float(up4.sqrt().sqrt())
+            upper_guess = _root4_upper(up4)
             gap_seen = (upper_guess - lower_n) > rtol * upper_guess
             # d <= 3 (Hilbert): the SoS value IS the norm, so its certified moment-side lower
             # bound is a certified lower bound on the norm -- worth it whenever the bracket is open
@@ -436,16 +526,20 @@ def _finish(up4: arb, lower4: float, lower_n: float, v: NDArray[np.float64], sos
             rtol: float, t0: float, sos_result: TwoToQSoSResult, lam4: float, mu4: float,
             efro: float, note: str, *, certified: bool, change: float = 0.0) -> TwoToQCertificate:
     with working_prec(_PREC):
-        upper4 = upper_float(up4)
-        upper = upper_float(up4.sqrt().sqrt()) if up4 > 0 else 0.0
-        s_lo4 = lower_float(sos_lo) if sos_lo is not None else None
-        s_lo = lower_float(sos_lo.sqrt().sqrt()) if sos_lo is not None and sos_lo > 0 else None
+        # an upper bound on the 4th power that is NaN/infinite proves nothing: report inf, uncertified
+        if not up4.is_finite():
+            certified = False
+            note += "; the upper bound is not finite (not certified)"
+        upper4 = _up(up4) if up4.is_finite() else math.inf
+        upper = _root4_upper(up4)
+        s_lo4 = _lo(sos_lo) if sos_lo is not None and sos_lo.is_finite() else None
+        s_lo = _root4_lower(sos_lo) if s_lo4 is not None and sos_lo > 0 else None
     if sos_result.d <= 3 and s_lo is not None and s_lo > lower_n:
         # Hilbert 1888: for d <= 3 the degree-4 SoS value equals the norm, so a certified lower
         # bound on the SoS value is a certified lower bound on the norm.
         lower_n, lower4 = s_lo, s_lo4
         note += "; lower bound from the SoS moment side (equal to the norm for d <= 3, Hilbert)"
-    rel = (upper - lower_n) / upper if upper > 0 else 0.0
+    rel = math.inf if upper == math.inf else (upper - lower_n) / upper if upper > 0 else 0.0
     if rel <= rtol:
         verdict, proof = VERDICT_EXACT, Verdict.PROVED
         reason = f"certified bracket of relative width {rel:.2e} <= rtol = {rtol:g}; {note}"
@@ -454,6 +548,9 @@ def _finish(up4: arb, lower4: float, lower_n: float, v: NDArray[np.float64], sos
         reason = (f"the SoS value is certified >= {s_lo:.12g} > certified lower bound {lower_n:.12g}: "
                   "the relaxation (or the lower bound) is not tight; the norm lies in [lower, upper]; "
                   + note)
+    elif not certified:
+        verdict, proof = "not certified", Verdict.UNDECIDED
+        reason = f"no certified upper bound; {note}"
     else:
         verdict, proof = f"bracketed within {rel:.2e}", Verdict.UNDECIDED
         reason = (f"certified bracket of relative width {rel:.2e} > rtol = {rtol:g} (solver accuracy or "

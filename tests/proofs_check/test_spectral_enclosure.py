@@ -44,3 +44,16 @@ def test_zero_and_errors():
     assert spectral_norm_enclosure(np.zeros((3, 3))).upper == 0.0
     with pytest.raises(InputTypeError, match="spectral_norm_enclosure: 'A' must be real"):
         spectral_norm_enclosure(np.ones((2, 2)) * 1j)
+
+
+def test_outward_rounding_beyond_float_range():
+    from flint import arb
+
+    from proofs_check._arb import lower_float, upper_float
+
+    big = arb(10) ** 400
+    assert lower_float(big) == 1.7976931348623157e308 and upper_float(big) == float("inf")
+    assert upper_float(-big) == -1.7976931348623157e308 and lower_float(-big) == float("-inf")
+    third = arb(1) / 3
+    assert lower_float(third) <= 1 / 3 <= upper_float(third)
+    assert upper_float(third) - lower_float(third) <= 4 * 2.0**-54
