@@ -249,13 +249,17 @@ def compare_with_lapack(A: ArrayLike, result: Any, *, threshold: float = LAPACK_
                     x = refs[name] if name != "gesdd" else sg
                     a, b = errs(x)
                     ref_err[name] = {"normwise": a, "relative": b}
-    sv_ratio = float(np.abs(s - sg[:k]).max() / max(p * _ULP * s1, np.finfo(float).tiny)) if k else 0.0
+    # max|ds| / (p ulp s1), divided in this order so that no intermediate underflows for matrices of
+    # subnormal scale (ddrvbd guards p ulp s1 with the underflow threshold instead, which makes the
+    # ratio meaningless below it)
+    dmax = float(np.abs(s - sg[:k]).max()) if k else 0.0
+    sv_ratio = (dmax / s1 / (p * _ULP) if s1 > 0 else (0.0 if dmax == 0 else math.inf)) if k else 0.0
 
     # singular subspaces, cluster by cluster
     from ..subspace import principal_angles
 
     clusters_all = singular_value_clusters(sg, cluster_rtol)
-    zero_tol = p * _ULP * s1
+    zero_tol = p * _ULP * s1  # may underflow for s1 of subnormal scale: then only exact zeros count
     clusters: list[list[int]] = []
     ang_l: list[float] = []
     ang_r: list[float] = []
@@ -280,7 +284,14 @@ def compare_with_lapack(A: ArrayLike, result: Any, *, threshold: float = LAPACK_
         gap = min(above, below)
         if is_zero:
             gap = above
-        scale = p * _ULP * s1 / gap if gap > 0 and math.isfinite(gap) else (0.0 if gap == math.inf else math.inf)
+        # Wedin: angle <~ p ulp s1 / gap (s1 / gap first: p ulp s1 underflows at subnormal scale); with
+        # nothing else in the spectrum (gap = inf, e.g. A = 0) only rounding is left, p ulp
+        if gap == math.inf:
+            scale = p * _ULP
+        elif gap > 0:
+            scale = p * _ULP * (s1 / gap)
+        else:
+            scale = math.inf
         worst = max(al, ar)
         ratio = (worst / scale if scale > 0 else (0.0 if worst == 0 else math.inf)) if math.isfinite(scale) else 0.0
         clusters.append(mine)

@@ -551,7 +551,8 @@ def svd_by_optimization(
     ``max(m, n)·eps`` or stagnates at rounding level; the penalty methods run their fixed budget.
     For ``rank = min(m, n)`` subspace iteration converges in one step (the subspace is the whole
     range) and its Rayleigh–Ritz step is then a dense SVD of the projected matrix.  The accurate
-    methods run on ``A`` scaled by a power of two (exact), so huge and tiny scales are safe; the
+    methods run on ``A`` scaled by a power of two (exact, except that scaling down may round entries
+    on the subnormal grid: by at most 2⁻¹⁰⁷⁵, far below ``eps·max|a_ij|``), so huge and tiny scales are safe; the
     penalty methods run on ``A`` as given, like the seed (their learning rates are scale-dependent).
 
     References
@@ -595,7 +596,8 @@ def svd_by_optimization(
 
         raise InputTypeError(f"The 'callback' parameter of {func} must be callable, got {type(callback).__name__}")
     t0 = time.perf_counter()
-    # the accurate methods work on A scaled by a power of two (exact) so that huge or tiny entries
+    # the accurate methods work on A scaled by a power of two (exact up to subnormal rounding of entries
+    # below 2^-1022 max|a_ij|, a relative perturbation < 2^-1074) so that huge or tiny entries
     # neither overflow nor underflow; the penalty methods keep the seed's unscaled dynamics
     amax = float(np.abs(A_).max())
     shift = -math.frexp(amax)[1] if (spec.accurate and amax > 0) else 0

@@ -85,9 +85,19 @@ def residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) 
     dbdt01's header says the ratio is divided by max(M, N), but its code divides by N; we follow the
     code.  For a partial SVD (``len(s) < min(m, n)``) the residual of the triplets themselves,
     ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁)``, replaces ``‖A − U S Vt‖₁``.
+
+    ``A`` and ``s`` are first scaled by the power of two that brings ``max|a_ij|`` into [1/2, 1):
+    the ratio is scale-invariant, and unscaled a matrix near the overflow threshold has
+    ``‖A‖₁ = inf`` (which made every residual score 0) while one of subnormal scale loses the
+    residual to underflow.
     """
     m, n = A.shape
     k = s.shape[0]
+    amax = float(np.abs(A).max()) if A.size else 0.0
+    if amax > 0.0:
+        shift = -math.frexp(amax)[1]
+        with np.errstate(over="ignore"):
+            A, s = np.ldexp(A, shift), np.ldexp(s, shift)
     if k == min(m, n):
         resid = float(np.abs(A - (U * s) @ Vt).sum(axis=0).max()) if A.size else 0.0
     else:
@@ -118,6 +128,21 @@ def orthogonality_ratio(Q: NDArray, eps: float, *, columns: bool) -> float:
     D = np.eye(G.shape[0], dtype=G.dtype) - G
     val = float(np.abs(D).sum(axis=0).max())
     return val / scale / eps if math.isfinite(val) else math.inf
+
+
+def _low_precision(x: ArrayLike) -> tuple[ArrayLike, np.dtype | None]:
+    """``(x, dtype)`` for arrays stored below single precision (float16, ml_dtypes' bfloat16 and
+    float8 types), with ``x`` widened exactly to float32 so that validation accepts it; else ``(x, None)``."""
+    dt = getattr(x, "dtype", None)
+    if dt is None:
+        return x, None
+    try:
+        dt = np.dtype(dt)
+    except TypeError:  # e.g. a torch dtype: leave it to the validation
+        return x, None
+    if dt == np.float16 or (dt.kind == "V" and dt.itemsize <= 2 and eps_of(dt) > eps_of(np.float32)):
+        return np.asarray(x).astype(np.float32), dt
+    return x, None
 
 
 def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
@@ -153,7 +178,9 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
     Notes
     -----
     The ratios are scored in the precision of the least precise argument: ``eps`` is LAPACK's
-    ``DLAMCH('Precision')`` (``np.finfo(dtype).eps``: 2**-52 for float64, 2**-23 for float32).
+    ``DLAMCH('Precision')`` (``np.finfo(dtype).eps``: 2**-52 for float64, 2**-23 for float32,
+    2**-10 for float16, 2**-7 for ml_dtypes' bfloat16); precisions above float64 (longdouble) are
+    rounded to and scored as float64.
     Everything is computed in float64 (float32 factors are scored against float32's eps), which
     costs three matrix products, O(mnk).
 
@@ -181,6 +208,7 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
     False
     """
     func = "lapack_ratios"
+    (A, dA), (U, dU), (s, ds), (Vt, dVt) = (_low_precision(x) for x in (A, U, s, Vt))
     A_ = as_matrix(A, "A", func=func)
     U_ = as_matrix(U, "U", func=func)
     s_ = as_vector(s, "s", func=func)
@@ -196,8 +224,9 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
     if Vt_.shape[1] != n or Vt_.shape[0] < k:
         raise InputValueError(f"{func}: 'Vt' must have shape ({k}, {n}) or ({n}, {n}) for A of shape {A_.shape} "
                               f"and {k} singular values, got shape {Vt_.shape}")
-    dtypes = [x.dtype for x in (A_, U_, s_, Vt_)]
-    low = np.float32 if any(d == np.float32 for d in dtypes) else np.float64
+    # the least precise argument sets eps: float16/bfloat16 (given), float32 (kept by as_matrix), else float64
+    dtypes = [d if d is not None else x.dtype for d, x in zip((dA, dU, ds, dVt), (A_, U_, s_, Vt_))]
+    low = max(dtypes, key=eps_of)
     eps = eps_of(low)
     A64, s64 = A_.astype(np.float64), s_.astype(np.float64)
     U64, Vt64 = U_[:, :k].astype(np.float64), Vt_[:k, :].astype(np.float64)

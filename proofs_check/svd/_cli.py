@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     p = sub.add_parser("svd", parents=[parent], help="rigorous enclosures of every singular value",
                        description="Certified intervals for all singular values of a float64 matrix (LAPACK "
                                    "factors, rigorous residual and orthogonality bounds, Miyajima/Weyl and "
-                                   "Kato-Temple); exit 0 when certified.")
+                                   "Kato-Temple); exit 0 when certified.  The matrix certified is the float64 "
+                                   "matrix read from FILE: decimal entries of .txt/.csv/.mtx files are first "
+                                   "rounded to float64.")
     p.add_argument("file", help="matrix file (.npy, .npz[:KEY], .txt, .csv, .mtx)")
     p.add_argument("--route", default="auto", choices=["auto", "arb", "float"],
                    help="Arb products (small matrices) or BLAS products with a-priori bounds (default auto)")

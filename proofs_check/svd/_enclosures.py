@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 from linalg_lab._results import field_nojson
 from linalg_lab._validation import InputTypeError, InputValueError, as_matrix, as_vector, check_option
 
-from .._arb import ETA64, U64, arb_matrix, gamma_arb, lower_float, upper_float, working_prec
+from .._arb import ETA64, U64, arb_matrix, gamma_arb, lower_float as _arb_lower_float, upper_float, working_prec
 from .._certificate import Certificate, Rigour, Status
 
 __all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTRIES"]
@@ -49,6 +49,16 @@ ARB_MAX_ENTRIES = 40_000
 
 _U = U64
 _ETA = ETA64
+_DBL_MAX = float(np.finfo(np.float64).max)
+
+
+def lower_float(x: arb) -> float:
+    """Largest float64 below every point of ``x``; unlike ``proofs_check._arb.lower_float`` (which
+    rounds a lower endpoint above the largest float64 to +inf, an unsound lower bound) it returns
+    the largest finite float64 there.  A singular value can exceed it: ``‖A‖₂`` reaches ``√(mn)``
+    times the largest entry."""
+    f = _arb_lower_float(x)
+    return _DBL_MAX if f == math.inf else f
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,6 +282,29 @@ def _kato_temple(lo: list[arb], hi: list[arb], extra: dict[str, Any], square: bo
     return count
 
 
+def _exact_shift(A: NDArray) -> int:
+    """Exponent ``k`` with ``max|2^k A|`` in [1/2, 1), raised where needed so that ``2^k A`` is exact.
+
+    Scaling down can push an entry's lowest set bit below 2⁻¹⁰⁷⁴ (the subnormal grid), which would
+    round it and change the singular values by an amount no bound accounts for; e.g.
+    ``diag(1, 2⁻¹⁰⁷⁴)`` scaled by 1/2 loses its second singular value.  Scaling up never rounds
+    (no overflow: the largest entry lands below 1).
+    """
+    a = np.abs(A[A != 0])
+    if a.size == 0:
+        return 0
+    shift = -math.frexp(float(a.max()))[1]
+    if shift < 0:
+        mant, ex = np.frexp(a)
+        M = np.ldexp(mant, 53).astype(np.int64)          # exact 53-bit integer significands
+        low = np.frexp((M & -M).astype(np.float64))[1] - 1  # trailing zero bits
+        lowest = int((ex - 53 + low).min())                 # exponent of the lowest set bit
+        shift = max(shift, -1074 - lowest)
+    if shift and not np.array_equal(np.ldexp(np.ldexp(A, shift), -shift), A):  # belt and braces
+        return 0
+    return shift
+
+
 def _factors(svd: Any, func: str) -> tuple[Any, Any, Any]:
     if isinstance(svd, (tuple, list)) and len(svd) == 3:
         return svd
@@ -305,7 +338,8 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
     Raises
     ------
     InputValueError
-        NaN/Inf, empty or non-2-D ``A``; factors of the wrong shape or non-finite.
+        NaN/Inf, empty or non-2-D ``A``; longdouble ``A`` not exactly representable in float64;
+        factors of the wrong shape or non-finite.
     InputTypeError
         Complex ``A`` (real matrices only) or an unsupported ``svd`` object.
 
@@ -345,13 +379,24 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
     func = "singular_value_enclosures"
     t0 = time.perf_counter()
     A_ = as_matrix(A, "A", func=func, keep_dtype=False)
+    A_in = np.asarray(A)
+    if A_in.dtype.kind == "f" and A_in.dtype.itemsize > 8 and not np.array_equal(A_.astype(A_in.dtype), A_in):
+        # the certificate is about the float64 matrix; a rounded longdouble input is another matrix
+        raise InputValueError(f"{func}: 'A' of dtype {A_in.dtype} has entries that float64 cannot represent "
+                              "exactly; round it to float64 yourself (the enclosures are for that matrix)")
     route = check_option(route, "route", ("auto", "arb", "float"), func=func)
     m, n = A_.shape
     p = min(m, n)
+    # scale by a power of two so that no product overflows or underflows needlessly: the singular
+    # values of 2^shift A are exactly 2^shift sigma_i (the shift never rounds an entry, see
+    # _exact_shift), and the theorem holds for any centres s
+    shift = _exact_shift(A_)
+    s_scaled = svd is None
     if svd is None:
         import scipy.linalg as sla
 
-        U, s, Vt = sla.svd(A_, full_matrices=False, lapack_driver="gesdd")
+        # the SVD of the scaled matrix: near the overflow threshold gesdd's own s may overflow
+        U, s, Vt = sla.svd(np.ldexp(A_, shift) if shift else A_, full_matrices=False, lapack_driver="gesdd")
     else:
         U, s, Vt = _factors(svd, func)
         U = as_matrix(U, "U", func=func, keep_dtype=False)
@@ -375,13 +420,11 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
     s = np.abs(s)
     order = np.argsort(-s, kind="stable")
     s, U, V = s[order], U[:, order], V[:, order]
-    # scale by a power of two so that no product overflows or underflows needlessly: the singular
-    # values of 2^shift A are exactly 2^shift sigma_i, and the theorem holds for any centres s
-    amax = float(np.abs(A_).max())
-    shift = -math.frexp(amax)[1] if amax > 0 else 0
     if shift:
         A_ = np.ldexp(A_, shift)
-        s = np.ldexp(s, shift)
+        if not s_scaled:
+            with np.errstate(over="ignore"):
+                s = np.ldexp(s, shift)
     use_arb = route == "arb" or (route == "auto" and m * n <= ARB_MAX_ENTRIES)
     refined = 0
     certified = True
@@ -406,6 +449,9 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
             upper = np.array([upper_float(x * scale_back) for x in hi])
         else:
             certified = False
+            if not reason and not (e.is_finite() and g.is_finite() and f.is_finite()):
+                reason = ("a bound is not finite (non-finite or overflowing factors: the residual bound is "
+                          f"{upper_float(e):.3g}); pass factors with finite entries of moderate size")
             reason = reason or (f"||V^T V - I||_2 bound {upper_float(f):.3g} >= 1: the right factor is too far from "
                                 "orthogonal to give an enclosure; re-orthonormalise V (e.g. by QR) first")
             lower = np.zeros(p)
@@ -419,10 +465,16 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         status = Status.OK
         reason = (f"every rounding bounded ({'Arb products' if use_arb else 'BLAS products with a-priori gamma_n bounds'}); "
                   f"Miyajima/Weyl enclosures{', Kato-Temple on separated values' if use_arb else ''}")
+        big = int(np.isinf(upper).sum())
+        if big:
+            reason += (f"; {big} singular value(s) may exceed the largest float64 (upper bound inf; the lower "
+                       "bound is capped at the largest float64)")
     else:
         status = Status.NOT_CERTIFIED
+    with np.errstate(over="ignore"):
+        s_out = np.ldexp(s, -shift) if shift else s
     return SingularValueEnclosures(
         shape=(m, n), route="arb" if use_arb else "float", max_width=maxw, width_in_nu=wnu,
         residual_bound=e_f, orth_u_bound=g_f, orth_v_bound=f_f, refined=int(refined), certified=certified,
         rigour=Rigour.CERTIFIED if certified else Rigour.NUMERICAL, elapsed=time.perf_counter() - t0,
-        status=status, reason=reason, lower=lower, upper=upper, s=np.ldexp(s, -shift) if shift else s)
+        status=status, reason=reason, lower=lower, upper=upper, s=s_out)

@@ -96,3 +96,22 @@ def test_bad_input():
         compare_with_lapack(A * 1j, (np.ones((4, 3)), np.ones(3), np.eye(3)))
     with pytest.raises(InputValueError, match=r"The 'dps' parameter of compare_with_lapack must be >= 16"):
         compare_with_lapack(A, np.linalg.svd(A, full_matrices=False), dps=5)
+
+
+# --- review regressions -------------------------------------------------------------------------
+
+def test_lapack_factors_of_a_subnormal_scale_matrix_are_lapack_level():
+    # p ulp s1 underflowed: the Wedin scale became 0 and gesdd's own vectors scored inf
+    A = np.random.default_rng(0).standard_normal((15, 10)) * 1e-310
+    cmp = compare_with_lapack(A, np.linalg.svd(A, full_matrices=False))
+    assert cmp.ok, cmp.verdict
+    assert max(cmp.angle_ratios) < LAPACK_THRESHOLD and cmp.sv_ratio < LAPACK_THRESHOLD
+
+
+def test_zero_matrix_any_orthonormal_factors_are_lapack_level():
+    # A = 0: one cluster with gap = inf; its scale was 0, so a rounding-level angle scored inf
+    Z = np.zeros((5, 3))
+    U, _ = np.linalg.qr(np.random.default_rng(2).standard_normal((5, 3)))
+    V, _ = np.linalg.qr(np.random.default_rng(3).standard_normal((3, 3)))
+    cmp = compare_with_lapack(Z, (U, np.zeros(3), V.T))
+    assert cmp.ok, cmp.verdict

@@ -90,3 +90,39 @@ def test_inconsistent_shapes():
         lapack_ratios(A, np.ones((5, 4)), np.ones(4), np.ones((4, 3)))
     with pytest.raises(InputValueError, match=r"'Vt' must have shape \(3, 3\)"):
         lapack_ratios(A, np.ones((5, 3)), np.ones(3), np.ones((2, 3)))
+
+
+# --- review regressions -------------------------------------------------------------------------
+
+def test_near_overflow_matrix_does_not_hide_a_bad_residual():
+    # ||A||_1 overflowed to inf, so the residual ratio was 0 even for singular values off by 1e-6
+    A = np.clip(np.random.default_rng(0).standard_normal((15, 10)), -1.5, 1.5) * 3e307
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    assert lapack_ratios(A, U, s, Vt).passed
+    r = lapack_ratios(A, U, s * (1 + 1e-6), Vt)
+    assert not r.passed and r.residual > 1e6 * LAPACK_THRESHOLD
+
+
+def test_subnormal_scale_matrix_scored_like_its_rescaled_copy(tolerance_report):
+    # the residual of a matrix of subnormal scale was dominated by underflow in U S Vt (gesdd's own
+    # factors scored ~16); scaling A and s up by 2^1000 is exact, and the ratio is scale-invariant
+    A = np.random.default_rng(0).standard_normal((15, 10)) * 1e-310
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    r = lapack_ratios(A, U, s, Vt)
+    big = lapack_ratios(np.ldexp(A, 1000), U, np.ldexp(s, 1000), Vt)
+    tolerance_report.record("subnormal-scale residual ratio", r.residual, LAPACK_THRESHOLD)
+    assert r.passed and r.residual == pytest.approx(big.residual, rel=1e-12)
+    assert r.residual < 5.0  # gesdd's residual in eps units; it was 15.9 before the rescaling
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precisions_scored_against_their_own_eps(dtype):
+    import ml_dtypes
+
+    dt = np.dtype(getattr(ml_dtypes, dtype)) if dtype == "bfloat16" else np.dtype(dtype)
+    A = np.random.default_rng(0).standard_normal((12, 6)).astype(dt)
+    U, s, Vt = np.linalg.svd(A.astype(np.float32), full_matrices=False)
+    r = lapack_ratios(A, U.astype(dt), s.astype(dt), Vt.astype(dt))
+    assert r.dtype == dtype and r.eps == float(ml_dtypes.finfo(dt).eps) and r.passed
+    # the same float16/bfloat16 factors are far from float64 accuracy
+    assert not lapack_ratios(A.astype(np.float64), U.astype(dt).astype(np.float64), s, Vt).passed

@@ -155,3 +155,56 @@ def test_huge_and_tiny_scales_are_exact_power_of_two_rescalings(route, scale):
     exact = [x * scale for x in _mp_singular_values(A)]
     assert _contains(enc, exact)
     assert np.allclose(enc.upper / scale, ref.upper, rtol=1e-12)
+
+
+# --- review regressions -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("route", ["arb", "float"])
+@pytest.mark.parametrize("diag", [(1.0, 5e-324), (1e300, 1e-300), (3.0, 1e-310, 2.0 ** -1074)])
+def test_power_of_two_scaling_never_rounds_small_entries(route, diag):
+    # the rescaling by 2^-k used to round entries on the subnormal grid (diag(1, 2^-1074) / 2 has a
+    # zero second singular value); the Arb route then certified [0, 0] for sigma_2 = 5e-324
+    A = np.diag(diag)
+    enc = singular_value_enclosures(A, route=route)
+    assert enc.certified
+    exact = sorted(diag, reverse=True)  # a diagonal matrix: its singular values exactly
+    assert np.all(enc.lower <= exact) and np.all(np.asarray(exact) <= enc.upper)
+
+
+def test_mixed_magnitudes_column_is_enclosed():
+    # 2 x 1: sigma = sqrt(a^2 + b^2) with b far below a's ulp and scaled towards the subnormal range
+    A = np.array([[1.3e198], [7.0e-300]])
+    with mpmath.workdps(1100):
+        exact = mpmath.sqrt(mpmath.mpf(A[0, 0]) ** 2 + mpmath.mpf(A[1, 0]) ** 2)
+        for route in ("arb", "float"):
+            enc = singular_value_enclosures(A, route=route)
+            assert enc.certified and mpmath.mpf(enc.lower[0]) <= exact <= mpmath.mpf(enc.upper[0])
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps,
+                    reason="longdouble is float64 on this platform: nothing is rounded")
+def test_longdouble_input_that_float64_would_round_is_refused():
+    A = np.eye(2, dtype=np.longdouble)
+    A[1, 1] += np.finfo(np.longdouble).eps  # 1 + 2^-63: certifying the rounded matrix would be wrong
+    with pytest.raises(InputValueError, match=r"'A' of dtype float128 has entries that float64 cannot represent"):
+        singular_value_enclosures(A)
+    assert singular_value_enclosures(np.eye(2, dtype=np.longdouble) * 3).contains([3.0, 3.0])
+
+
+@pytest.mark.parametrize("route", ["arb", "float"])
+def test_singular_values_beyond_float64_range(route):
+    # sigma_1 = 1.5e308 * sqrt(2) (1 + O(1e-616)) exceeds the largest float64: its lower bound must be
+    # capped there (Arb's lower endpoint rounded to +inf gave the certified interval [inf, inf])
+    A = np.array([[1.5e308, 1.5e308], [0.0, 1.0]])
+    V = np.array([[1.0, 1.0], [1.0, -1.0]]) / math.sqrt(2.0)
+    fmax = np.finfo(np.float64).max
+    enc = singular_value_enclosures(A, svd=(np.eye(2), np.array([fmax, math.sqrt(0.5)]), V.T), route=route)
+    assert enc.certified and enc.lower[0] <= fmax and enc.upper[0] == np.inf
+    assert "exceed the largest float64" in enc.reason
+    # LAPACK's own s overflows here: the SVD is taken of the (exactly) rescaled matrix instead
+    B = np.clip(np.random.default_rng(0).standard_normal((6, 4)), -1.0, 1.0) * 1.7e308
+    with mpmath.workdps(60):
+        exact = [x for x in mpmath.svd_r(mpmath.matrix(B.tolist()), compute_uv=False)]
+        exact = sorted(exact, reverse=True)
+    enc = singular_value_enclosures(B, route=route)
+    assert enc.certified and _contains(enc, exact)
