@@ -575,8 +575,11 @@ def spectral_norm(
         upper_kind = "trivial"
         theorem = "trivial bound min(||A||_F, sqrt(||A||_1 ||A||_inf))"
     scale = op.scale
-    lower = lower_s * scale
-    upper = upper_s * scale
+    # Power-of-two scaling rounds only entries pushed below the normal range, each by at most
+    # eta/2: widen the bracket by ||delta||_F <= sqrt(mn) eta/2 (Weyl), in scaled units.
+    scaling_err = math.sqrt(op.m * op.n) * _ETA / 2 if scale != 1.0 else 0.0
+    lower = max(lower_s - scaling_err, 0.0) * scale
+    upper = (upper_s + scaling_err) * scale
     estimate = min(max(sigma * scale, lower), upper)
     gap = upper / lower - 1 if lower > 0 else math.inf
     if not converged and gap > rtol:

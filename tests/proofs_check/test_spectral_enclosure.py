@@ -57,3 +57,13 @@ def test_outward_rounding_beyond_float_range():
     third = arb(1) / 3
     assert lower_float(third) <= 1 / 3 <= upper_float(third)
     assert upper_float(third) - lower_float(third) <= 4 * 2.0**-54
+
+
+def test_scaling_that_rounds_subnormal_entries_stays_rigorous():
+    # 1e300 forces a scale of 2^997; the 5e-324 and 1e-300 entries then round to zero.
+    A = np.array([[1e300, 0.0, 0.0], [0.0, 1e-300, 5e-324], [0.0, 0.0, 3.0]])
+    e = spectral_norm_enclosure(A)
+    assert e.certified and e.lower <= 1e300 <= e.upper
+    B = np.array([[1.0, 0.0], [0.0, 5e-324]])
+    e2 = spectral_norm_enclosure(B)
+    assert e2.certified and e2.lower <= 1.0 <= e2.upper
