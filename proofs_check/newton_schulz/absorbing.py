@@ -93,6 +93,22 @@ def _pf(pm: OddMap, x: np.ndarray | float):
         return acc * x
 
 
+def _fdown(x: Fraction) -> Fraction:
+    """The largest float64 <= x, as a Fraction."""
+    f = float(x)
+    if Fraction(f) > x:
+        f = math.nextafter(f, -math.inf)
+    return Fraction(f)
+
+
+def _fup(x: Fraction) -> Fraction:
+    """The smallest float64 >= x, as a Fraction."""
+    f = float(x)
+    if Fraction(f) < x:
+        f = math.nextafter(f, math.inf)
+    return Fraction(f)
+
+
 def numerical_attractor(pm: OddMap, start: float, *, n: int = 3000, tail: int = 1000):
     """Float64 orbit tail of ``start``: (hull lo, hi, period or None, last point) or None."""
     x = float(start)
@@ -245,7 +261,7 @@ def absorbing_interval(step: Any, *, index: int = 0, start: Any = 1.0, max_perio
         J = None
         for rel in (1e-9, 1e-6, 1e-4, 1e-2):
             d = max(rel * max(width, 1e-3), 1e-12)
-            lo, hi = Fraction(a - d), Fraction(b + d)
+            lo, hi = _fdown(Fraction(a) - Fraction(d)), _fup(Fraction(b) + Fraction(d))
             for _ in range(40):
                 A, B = arb(to_fmpq(lo)), arb(to_fmpq(hi))
                 L, U = pm.range(A, B)
@@ -258,8 +274,9 @@ def absorbing_interval(step: Any, *, index: int = 0, start: Any = 1.0, max_perio
                 lo = min(lo, Fraction(Lf))
                 hi = max(hi, Fraction(Uf))
                 span = hi - lo
-                lo -= span * Fraction(1, 1 << 20)
-                hi += span * Fraction(1, 1 << 20)
+                # keep J's endpoints float64 numbers, so that the reported J is the one proved
+                lo = _fdown(lo - span * Fraction(1, 1 << 20))
+                hi = _fup(hi + span * Fraction(1, 1 << 20))
             if J is not None:
                 break
         if J is None:
@@ -277,7 +294,10 @@ def absorbing_interval(step: Any, *, index: int = 0, start: Any = 1.0, max_perio
             got = krawczyk_cycle(pm, xlast, period)
             if got is not None:
                 _, pts, mult = got
-                if abs(mult) < 1:
+                # exact period: F^j(x*) lies in pts[j], so pts[j] disjoint from pts[0] for every proper
+                # divisor j of the period proves x* is not of smaller period
+                minimal = all(not pts[j].overlaps(pts[0]) for j in range(1, period) if period % j == 0)
+                if minimal and abs(mult) < 1:
                     cycle = AttractingCycle(period=period, points_lower=tuple(lower_float(p) for p in pts),
                                             points_upper=tuple(upper_float(p) for p in pts),
                                             multiplier_lower=lower_float(mult), multiplier_upper=upper_float(mult))

@@ -45,10 +45,14 @@ def _exact_arb(x: Fraction) -> arb:
 def _stages(maps: list[OddMap], lo: Fraction, hi: Fraction):
     """Outer and inner enclosures of the range after each step, at the current precision.
 
-    Returns a list of ``(L, U, l, u)`` exact balls: ``[l, u] ⊆ P_j([lo, hi]) ⊆ [L, U]`` (inner
-    None once it is lost).
+    Returns a list of ``(L, U, l, u, e)`` exact balls: ``[l, u] ⊆ P_j([lo, hi]) ⊆ [L, U]`` (inner
+    None once it is lost), and ``e`` a rigorous lower bound on ``max |1 - y|`` over the exact range
+    from the values ``P_j(lo)`` and ``P_j(hi)``, which lie in it whatever happens to the inner
+    enclosure (an outer endpoint is no such bound: the exact range may be far narrower).
     """
     blo, bhi = _exact_arb(lo), _exact_arb(hi)
+    ends = [blo, bhi]
+    one = arb(1)
     L, U = blo.lower(), bhi.upper()
     inner: tuple[arb, arb] | None = (blo.upper(), bhi.lower()) if blo.upper() <= bhi.lower() else None
     if lo == hi:
@@ -59,14 +63,16 @@ def _stages(maps: list[OddMap], lo: Fraction, hi: Fraction):
     out = []
     for m in maps:
         L, U = m.range(L, U)
+        ends = [m.P(v) for v in ends]
+        e = max((abs(one - v).lower() for v in ends), key=_K)
         if pt is not None:
             v = m.P(pt)
             pt = v
-            out.append((L, U, v.upper(), v.lower()))  # a single exact value lies in the ball
+            out.append((L, U, v.upper(), v.lower(), e))  # a single exact value lies in the ball
             continue
         if inner is not None:
             inner = m.inner_range(*inner)
-        out.append((L, U) + (inner if inner is not None else (None, None)))
+        out.append((L, U) + (inner if inner is not None else (None, None)) + (e,))
     return out
 
 
@@ -125,7 +131,9 @@ class ScheduleBand(Certificate):
         Outer enclosures of the range after each step (``stage_lower[j]`` bounds the smallest
         intermediate value after step ``j + 1``).
     max_error_upper, max_error_lower : float
-        Bracket on ``max over [lo, hi] of |1 - P(x)|``.
+        Bracket on ``max over [lo, hi] of |1 - P(x)|``.  The lower end comes from the inner
+        enclosure and the values at ``lo`` and ``hi`` (points of the exact range), never from the
+        outer band, which may be much wider than the exact range when the inner one is lost.
     certified : bool
         True when every bound is rigorous and ``tightness <= tol``.
     """
@@ -241,16 +249,24 @@ def schedule_band(schedule: Any, lo: Any = 1e-3, hi: Any = 1.0, *, steps: int | 
         with working_prec(bits):
             if k == 0:
                 a, b = _exact_arb(flo), _exact_arb(fhi)
-                stages = [(a.lower(), b.upper(), a.upper() if flo != fhi else a.upper(),
-                           b.lower() if flo != fhi else a.lower())]
+                one = arb(1)
+                e0 = max(abs(one - a).lower(), abs(one - b).lower(), key=_K)
+                if flo != fhi and not (a.upper() <= b.lower()):
+                    stages = [(a.lower(), b.upper(), None, None, e0)]  # lo, hi within rounding
+                else:
+                    stages = [(a.lower(), b.upper(), a.upper() if flo != fhi else a.upper(),
+                               b.lower() if flo != fhi else a.lower(), e0)]
             else:
                 stages = _stages(maps, flo, fhi)
-            L, U, l, u = stages[-1]
-            if l is None:
+            L, U, l, u, e_ends = stages[-1]
+            lost = l is None
+            if lost:
                 l, u = U, L  # no inner information
             gap = max((l - L).upper(), (U - u).upper(), key=_K)
             tight = upper_float(gap)
-            eu, el = _err_bounds(L, U, l, u, point=flo == fhi)
+            eu, el = _err_bounds(L, U, None if lost else l, None if lost else u, point=flo == fhi)
+            # the values at lo and hi lie in the exact range: always a valid lower bound
+            el = e_ends if el is None else max(el, e_ends, key=_K)
             if tight <= tol or bits >= _MAX_PREC or not math.isfinite(tight):
                 break
         bits *= 2
@@ -271,7 +287,7 @@ def schedule_band(schedule: Any, lo: Any = 1e-3, hi: Any = 1.0, *, steps: int | 
         tightness=tight,
         stage_lower=tuple(lower_float(s[0]) for s in stages) if k else (),
         stage_upper=tuple(upper_float(s[1]) for s in stages) if k else (),
-        max_error_lower=lower_float(el) if el is not None else 0.0,
+        max_error_lower=max(0.0, lower_float(el)) if el is not None else 0.0,
         max_error_upper=upper_float(eu),
         prec=bits, certified=certified, status=status, reason=reason,
     )
@@ -363,7 +379,10 @@ def _never_witness(sch: Schedule, k: int, maps_k: list[OddMap], hist: list, eps_
 def _fixed_point_witness(sch, k, maps_k, l, u, eps_b) -> str | None:
     """(b) a fixed point or 2-cycle of the repeated step inside ``R_k`` stays in every range."""
     p = maps_k[-1]
-    fp = _fixed_points_cached(tuple(p.coeffs))
+    try:
+        fp = _fixed_points_cached(tuple(p.coeffs))
+    except InputValueError:
+        return None  # p(x) = x or p(x) = 0: no isolated fixed points to use (the other witnesses apply)
     for f in fp.fixed_points:
         xb = f.x.ball()
         if xb.lower() >= l and xb.upper() <= u:
@@ -651,8 +670,8 @@ class Headroom(Certificate):
     Attributes
     ----------
     lower, upper : float
-        ``lower <= h* <= upper``: ``[1, lower]`` is proved safe and a point in
-        ``(lower, upper]`` provably fails.
+        ``lower <= h* <= upper``: ``[1, lower]`` is proved safe and ``upper`` (the witness)
+        provably fails; both are exactly the float64 numbers checked.
     failure : str
         What happens at the failing witness ("sign flip at step j", "above the band",
         "below the band").
@@ -701,7 +720,7 @@ def _bad_point(maps: list[OddMap], x: Fraction, blo: arb, bhi: arb) -> str | Non
         if v < 0:
             return f"sign flip at step {j + 1}"
         if not v.is_finite():
-            return "diverges"
+            return None  # an unbounded enclosure proves nothing about the point
     if v > bhi:
         return "above the band" + (" (diverging)" if v > 1e6 else "")
     if v < blo:
@@ -755,8 +774,20 @@ def headroom(schedule: Any, *, lo: Any = 1e-3, steps: int | None = None, slack: 
     check_real(slack, "slack", func=func, lo=0.0)
     check_real(sigma_max, "sigma_max", func=func, lo=1.0, lo_open=True)
     check_real(rtol, "rtol", func=func, lo=0.0, lo_open=True)
-    band = schedule_band(sch, lo, 1, steps=k, prec=prec)
+    check_int(prec, "prec", func=func, minimum=16)
+    flo = exact_real(lo, "lo", func=func)
+    if flo > 1:
+        raise InputValueError(f"The 'lo' parameter of {func} must be <= 1 (the band is that of [lo, 1]). "
+                              f"Got {float(flo)!r} instead.")
+    band = schedule_band(sch, flo, 1, steps=k, prec=prec)
     blo_f, bhi_f = band.lower - slack, band.upper + slack
+    if not (math.isfinite(blo_f) and math.isfinite(bhi_f)):
+        return Headroom(schedule=sch.name, steps=k, lo=band.lo, band_lower=blo_f, band_upper=bhi_f,
+                        lower=1.0, upper=math.inf, witness=math.nan, failure="undecided", certified=False,
+                        status=Status.UNDECIDED,
+                        reason=(f"the band on [{band.lo:.3g}, 1] after {k} steps overflows float64 "
+                                f"([{band.lower!r}, {band.upper!r}]): the schedule diverges below σ = 1, so "
+                                "there is no band to stay in; use fewer steps or a larger lo"))
     maps = _maps(sch, k)
     with working_prec(prec):
         blo = _exact_arb(Fraction(blo_f)).lower()
@@ -792,12 +823,16 @@ def headroom(schedule: Any, *, lo: Any = 1e-3, steps: int | None = None, slack: 
             return Headroom(lower=sigma_max if ok else 1.0, upper=math.inf, witness=math.nan,
                             failure="none found", certified=False, status=Status.UNDECIDED,
                             reason=f"no failing input found up to sigma_max={sigma_max:g}; raise sigma_max", **base)
-        # certified bisection between a proved-good prefix [1, g] and a failing point w
+        # certified bisection between a proved-good prefix [1, g] and a failing point w; g and w stay
+        # float64 numbers, so that the reported bracket and witness are exactly the points proved
         it = 0
+        adjacent = False
         while (w - g) > Fraction(rtol) * w and it < 200:
             it += 1
-            mid = (g + w) / 2
-            mid = Fraction(float(mid)) if g < Fraction(float(mid)) < w else mid
+            mid = Fraction(float((g + w) / 2))
+            if not g < mid < w:
+                adjacent = True  # g and w are neighbouring float64 numbers: as tight as it gets
+                break
             if _good_interval(maps, one, mid, blo, bhi):
                 g = mid
                 continue
@@ -825,9 +860,12 @@ def headroom(schedule: Any, *, lo: Any = 1e-3, steps: int | None = None, slack: 
                 break
     rel = float((w - g) / w)
     certified = True  # [1, g] proved safe and w proved failing, whatever the width
-    status = Status.OK if rel <= rtol * 1.0001 else Status.BRACKET_TOO_WIDE
-    reason = "" if status is Status.OK else (
+    status = Status.OK if (rel <= rtol * 1.0001 or adjacent) else Status.BRACKET_TOO_WIDE
+    reason = "" if rel <= rtol * 1.0001 else (
+        f"the bracket is two neighbouring float64 numbers (relative width {rel:.2g}); rtol={rtol:g} is below "
+        "float64 resolution" if adjacent else
         f"bracket relative width {rel:.2g} > rtol: the safe region has a gap the float scan could not "
         "resolve; raise prec or loosen rtol")
-    return Headroom(lower=lower_float(_exact_arb(g)), upper=upper_float(_exact_arb(w)), witness=float(w),
+    assert Fraction(float(g)) == g and Fraction(float(w)) == w
+    return Headroom(lower=float(g), upper=float(w), witness=float(w),
                     failure=why or "", certified=certified, status=status, reason=reason, **base)

@@ -197,10 +197,10 @@ def _escape_radius(pm: OddMap) -> Fraction | None:
         u = frac_of(r.upper())
         if u > ymax:
             ymax = u
-    # R = sqrt(ymax) rounded up to a dyadic
-    R = Fraction(math.sqrt(float(ymax)) * (1 + 1e-12) + 1e-300)
-    while R * R < ymax:
-        R *= Fraction(1025, 1024)
+    # R >= sqrt(ymax), exactly (integer square root; no float, which overflows for tiny coefficients)
+    n, d = ymax.numerator, ymax.denominator
+    R = Fraction(math.isqrt(n * d * 4 ** 64) + 1, d * 2 ** 64)
+    assert R * R >= ymax
     return R
 
 
@@ -290,7 +290,10 @@ def basins(step: Any, lo: Any = 0.0, hi: Any = 3.0, *, resolution: int = 36, ind
     from .absorbing import absorbing_interval
     from .fixed_points import fixed_points
 
-    fp = fixed_points(st, prec=prec)
+    try:
+        fp = fixed_points(st, prec=prec)
+    except InputValueError as exc:  # p = 0 or p = id: name this function, not the helper
+        raise InputValueError(str(exc).replace("fixed_points:", f"{_FUNC}:", 1)) from None
     with working_prec(prec):
         traps: list[tuple[arb, arb, str, str]] = []  # (lo, hi, fate, target)
         trap_out: list[Trap] = []

@@ -5,6 +5,7 @@ import dataclasses
 from typing import Any
 
 from linalg_lab._results import Status
+from linalg_lab._validation import InputValueError
 
 from .._certificate import Certificate
 from ._common import as_schedule
@@ -65,7 +66,12 @@ def certify_schedule(schedule: Any, lo: Any = 1e-3, *, eps: tuple[float, ...] = 
     tols = tuple(steps_to_tolerance(sch, lo, e) for e in eps)
     hr = headroom(sch, lo=lo, steps=steps)
     last = len(sch.steps) - 1
-    fp = fixed_points(sch, index=last)
+    try:
+        fp = fixed_points(sch, index=last)
+    except InputValueError as exc:  # the repeated step is p(x) = x or p(x) = 0: nothing isolated to list
+        fp = FixedPointsResult(coeffs=tuple(sch.step(last).coeffs), fixed_points=(), period2=(),
+                               critical_points=(), positive_zeros=(), certified=False,
+                               status=Status.UNDECIDED, reason=str(exc))
     J = absorbing_interval(sch, index=last)
     parts = [("band", band), ("headroom", hr), ("fixed points", fp), ("absorbing interval", J)]
     parts += [(f"steps to eps={t.eps:g}", t) for t in tols]

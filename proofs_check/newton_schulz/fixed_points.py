@@ -258,7 +258,10 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
                 orbits.append(PeriodicOrbit(points=(a, pts[j]), period=2, multiplier_lower=lo,
                                             multiplier_upper=hi, stability=stab))
         else:
-            notes.append("p(p(x)) = x identically: every point has period 1 or 2")
+            # only p(x) = -x: every x != 0 lies on the 2-cycle {x, -x}, a continuum that cannot be listed
+            certified = False
+            notes.append("p(p(x)) = x identically: every x != 0 has exact period 2 (the orbits {x, -x}), "
+                         "so period2 cannot list them; this step is an isometry, not an orthogonalising step")
         # critical points
         crits: list[CriticalPoint] = []
         if dq.degree() >= 1:
