@@ -26,6 +26,8 @@ from typing import Any
 
 from flint import arb, arb_poly, ctx, fmpq, fmpq_poly
 
+from linalg_lab.newton_schulz.schedules import Step
+
 __all__ = ["OddMap", "to_fmpq", "real_roots", "ball_of", "frac_of", "DEFAULT_PREC"]
 
 DEFAULT_PREC = 128
@@ -91,12 +93,8 @@ class OddMap:
         return 2 * len(self.coeffs) - 1
 
     def exact(self, x: Fraction) -> Fraction:
-        x = Fraction(x)
-        x2 = x * x
-        acc = Fraction(0)
-        for c in reversed(self.coeffs):
-            acc = acc * x2 + c
-        return acc * x
+        """``p(x)`` in exact rational arithmetic (the schedule's own evaluator)."""
+        return Step(self.coeffs).exact(x)
 
     def _at(self) -> tuple[arb_poly, arb_poly, list[arb]]:
         prec = ctx.prec
