@@ -22,8 +22,8 @@ import scipy.linalg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_time, table, write_json  # noqa: E402
 
-from linalg_lab.newton_schulz import PRESETS, newton_schulz  # noqa: E402
-from linalg_lab.newton_schulz.iteration import _step_native  # noqa: E402
+from linalg_lab.ns import PRESETS, newton_schulz  # noqa: E402
+from linalg_lab.ns.iteration import _step_native  # noqa: E402
 
 
 def _plain_products(X: np.ndarray, Xc: np.ndarray, coeffs: tuple[float, float, float]) -> np.ndarray:

@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_time, table, write_json  # noqa: E402
 
-from linalg_lab.newton_schulz.schedules import PRESETS  # noqa: E402
+from linalg_lab.ns.schedules import PRESETS  # noqa: E402
 from proofs_check.newton_schulz import band as band_mod  # noqa: E402
 from proofs_check.newton_schulz import schedule_band  # noqa: E402
 

@@ -11,9 +11,9 @@ from . import experiments
 from .experiments import first_layer_gradient, gradient_decomposition
 from .io import load_matrix, save_matrix
 
-# Newton–Schulz.  Note: the function ``newton_schulz`` shadows the subpackage attribute of the same
-# name; import the subpackage's other names with ``from linalg_lab.newton_schulz import ...``.
-from .newton_schulz import (
+# Newton–Schulz: the subpackage is ``linalg_lab.ns`` so that the public function ``newton_schulz``
+# shadows nothing.
+from .ns import (
     PRESETS as NS_PRESETS,
     BandCurve,
     NewtonSchulzResult,

@@ -5,9 +5,19 @@ attributes, a ``status`` (a :class:`Status`), a human-readable ``reason`` that d
 and says what to change, ``ok``, and ``to_dict()`` giving JSON-ready data (the CLI's ``--json`` is
 exactly this).  Library compute functions never print or plot.
 
+One vocabulary for every result (ARCHITECTURE.md, "Result objects"):
+
+- ``lower``/``upper`` for bounds (``lo``/``hi`` only for *input* ranges), ``elapsed_s`` for time;
+- ``rigour`` (a :class:`Rigour`) on every result;
+- ``status`` (a :class:`Status`, whose values read as diagnoses) and ``ok``;
+- certificates (mixin :class:`Certificate`) carry ``verdict`` (a :class:`Verdict`), and
+  ``certified`` is derived from it (``verdict is Verdict.PROVED``).
+
 Fields whose dataclass metadata has ``{"json": False}`` (large matrices, say) are left out of
 ``to_dict()``; arrays are converted to nested lists, enums to their values, exact rationals and
-algebraic numbers to strings, non-finite floats to the strings "nan", "inf" and "-inf".
+algebraic numbers to strings.  JSON numbers stay numbers: a non-finite float becomes ``null`` and
+``to_dict()`` lists where that happened in a top-level ``"nonfinite"`` object (dotted path ->
+``"nan"``, ``"inf"`` or ``"-inf"``), so no value changes type with its value.
 """
 from __future__ import annotations
 
@@ -19,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Status", "Result", "to_jsonable", "AnalysisFailed", "Rigour"]
+__all__ = ["Status", "Result", "Certificate", "Verdict", "to_jsonable", "AnalysisFailed", "Rigour",
+           "field_nojson"]
 
 
 class Status(str, enum.Enum):
@@ -47,21 +58,43 @@ class Rigour(str, enum.Enum):
     CERTIFIED = "certified"
 
 
+class Verdict(str, enum.Enum):
+    """Outcome of a rigorous check (only ``PROVED`` may be called certified)."""
+
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNDECIDED = "undecided"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
 class AnalysisFailed(RuntimeError):
-    """Raised by ``Result.raise_if_failed()`` (and by ``throw=True`` options) on a failed analysis."""
+    """Raised by ``Result.raise_if_failed()`` on a failed analysis."""
 
     def __init__(self, result: "Result"):
         self.result = result
         super().__init__(f"{type(result).__name__}: {result.status.value}: {result.reason}")
 
 
-def to_jsonable(x: Any) -> Any:
-    """Convert a value to plain JSON data (see the module docstring for the rules)."""
+def to_jsonable(x: Any, _nonfinite: dict[str, str] | None = None, _path: str = "") -> Any:
+    """Convert a value to plain JSON data (see the module docstring for the rules).
+
+    Non-finite floats become ``None``; when ``_nonfinite`` is given, their dotted paths are recorded
+    there with the value's name ("nan", "inf", "-inf").
+    """
+    def sub(v: Any, key: Any) -> Any:
+        return to_jsonable(v, _nonfinite, f"{_path}.{key}" if _path else str(key))
+
     if isinstance(x, Result):
-        return x.to_dict()
+        d = x.to_dict()
+        if _nonfinite is not None:
+            for k, v in d.pop("nonfinite", {}).items():
+                _nonfinite[f"{_path}.{k}" if _path else k] = v
+        return d
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         return {
-            f.name: to_jsonable(getattr(x, f.name))
+            f.name: sub(getattr(x, f.name), f.name)
             for f in dataclasses.fields(x)
             if f.metadata.get("json", True)
         }
@@ -73,32 +106,40 @@ def to_jsonable(x: Any) -> Any:
         return int(x)
     if isinstance(x, (float, np.floating)):
         f = float(x)
-        if math.isnan(f):
-            return "nan"
-        if math.isinf(f):
-            return "inf" if f > 0 else "-inf"
+        if not math.isfinite(f):
+            if _nonfinite is not None:
+                _nonfinite[_path or "value"] = "nan" if math.isnan(f) else ("inf" if f > 0 else "-inf")
+            return None
         return f
     if isinstance(x, (complex, np.complexfloating)):
-        return {"re": to_jsonable(x.real), "im": to_jsonable(x.imag)}
+        return {"re": sub(x.real, "re"), "im": sub(x.imag, "im")}
     if isinstance(x, fractions.Fraction):
         return str(x)
     if isinstance(x, np.ndarray):
         if x.ndim == 0:
             return to_jsonable(x.item())
         if x.dtype.kind in "fc" or x.dtype == object:
-            return [to_jsonable(v) for v in x.tolist()] if x.ndim == 1 else [to_jsonable(r) for r in x]
+            if x.dtype.kind == "f" and np.isfinite(x).all():
+                return x.tolist()
+            return [sub(v, i) for i, v in enumerate(x.tolist() if x.ndim == 1 else x)]
         return x.tolist()
     if isinstance(x, dict):
-        return {str(k): to_jsonable(v) for k, v in x.items()}
+        return {str(k): sub(v, k) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [to_jsonable(v) for v in x]
+        return [sub(v, i) for i, v in enumerate(x)]
     if x is None or isinstance(x, str):
         return x
     return str(x)  # sympy numbers, flint arbs, ...: their exact printed form
 
 
 class Result:
-    """Mixin for result dataclasses.  Subclasses must define ``status`` and ``reason`` fields."""
+    """Mixin for result dataclasses.
+
+    Subclasses define ``status``, ``reason`` and ``rigour`` (a :class:`Rigour`; a field, or a property
+    listed in ``_derived_json``).  There is deliberately no default ``rigour`` here: a frozen
+    dataclass field cannot shadow a property of its base, and every result must say its level;
+    ``tests/test_vocabulary.py`` checks that every registered default case does.
+    """
 
     status: Status
     reason: str
@@ -110,12 +151,21 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain data: every field except those marked ``json=False``, plus ``ok``."""
+        nonfinite: dict[str, str] = {}
         d: dict[str, Any] = {"kind": type(self).__name__}
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             if f.metadata.get("json", True):
-                d[f.name] = to_jsonable(getattr(self, f.name))
+                d[f.name] = to_jsonable(getattr(self, f.name), nonfinite, f.name)
+        for name in self._derived_json:
+            if name not in d:
+                d[name] = to_jsonable(getattr(self, name), nonfinite, name)
         d["ok"] = self.ok
+        if nonfinite:
+            d["nonfinite"] = nonfinite
         return d
+
+    #: Properties included in ``to_dict()`` besides the fields (subclasses may extend).
+    _derived_json: tuple[str, ...] = ()
 
     def raise_if_failed(self) -> "Result":
         """Return self if ok, else raise :class:`AnalysisFailed` carrying this result."""
@@ -134,6 +184,22 @@ class Result:
             v = getattr(self, f.name)
             lines.append(f"  {f.name}: {_short(v)}")
         return "\n".join(lines)
+
+
+class Certificate(Result):
+    """Mixin for certificates: a ``verdict`` field (a :class:`Verdict`); ``certified`` derives from it.
+
+    Subclasses must not define a ``certified`` field (it is this property) and must define
+    ``rigour``: ``Rigour.CERTIFIED`` when proved, else the level of what was computed.
+    """
+
+    verdict: Verdict
+    _derived_json: tuple[str, ...] = ("certified",)
+
+    @property
+    def certified(self) -> bool:
+        """True exactly when the verdict is "proved"."""
+        return self.verdict is Verdict.PROVED
 
 
 def _short(v: Any) -> str:

@@ -17,7 +17,7 @@ __all__ = ["main", "FAMILY_CLIS"]
 
 #: Modules that register command families (each defines ``register(subparsers, parent)``).
 FAMILY_CLIS: tuple[str, ...] = (
-    "linalg_lab.newton_schulz._cli",
+    "linalg_lab.ns._cli",
     "linalg_lab.norms._cli",
     "linalg_lab.svd._cli",
     "linalg_lab.experiments._cli",

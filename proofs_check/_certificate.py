@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import enum
 
-from linalg_lab._results import Result, Rigour, Status
+from linalg_lab._results import Result, Rigour, Status, Verdict
 
 __all__ = ["Verdict", "Certificate", "Rigour", "Status"]
 
 
-class Verdict(str, enum.Enum):
-    """Outcome of a rigorous check."""
-
-    PROVED = "proved"
-    REFUTED = "refuted"
-    UNDECIDED = "undecided"
-
-
 class Certificate(Result):
-    """Mixin for certificate dataclasses; subclasses define ``certified``, ``status``, ``reason``."""
+    """Legacy mixin (being replaced by ``linalg_lab._results.Certificate``, whose ``certified`` derives
+    from ``verdict``); subclasses define ``certified``, ``status``, ``reason``."""
 
     certified: bool

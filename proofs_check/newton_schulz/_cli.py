@@ -9,7 +9,7 @@ __all__ = ["register"]
 
 
 def _ns(args: argparse.Namespace) -> int:
-    from linalg_lab.newton_schulz.schedules import ns_schedule
+    from linalg_lab.ns.schedules import ns_schedule
 
     from .basins import basins
     from .certify import certify_schedule

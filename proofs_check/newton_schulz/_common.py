@@ -11,7 +11,7 @@ from typing import Any
 from flint import arb, fmpq_poly, fmpz_poly
 
 from linalg_lab._validation import InputTypeError, InputValueError
-from linalg_lab.newton_schulz.schedules import Schedule, Step, ns_schedule, to_fraction
+from linalg_lab.ns.schedules import Schedule, Step, ns_schedule, to_fraction
 
 from .._arb import lower_float, upper_float, working_prec
 from ._poly import OddMap, frac_of, real_roots

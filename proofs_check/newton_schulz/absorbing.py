@@ -184,7 +184,7 @@ def absorbing_interval(step: Any, *, index: int = 0, start: Any = 1.0, max_perio
     Parameters
     ----------
     step : Step, schedule or coefficients
-        A :class:`linalg_lab.newton_schulz.Step`, a coefficient tuple, or anything
+        A :class:`linalg_lab.ns.Step`, a coefficient tuple, or anything
         :func:`linalg_lab.ns_schedule` accepts (then step ``index``; for a schedule whose last
         step repeats forever, pass ``index=len(schedule.steps) - 1``).
     index : int, optional

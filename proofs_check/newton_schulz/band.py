@@ -12,7 +12,7 @@ from flint import arb
 
 from linalg_lab._results import Status
 from linalg_lab._validation import InputValueError, check_int, check_real
-from linalg_lab.newton_schulz.schedules import Schedule
+from linalg_lab.ns.schedules import Schedule
 
 from .._arb import lower_float, upper_float, working_prec
 from .._certificate import Certificate
@@ -518,7 +518,7 @@ def p_float(p: OddMap, x: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _fixed_points_cached(coeffs: tuple[Fraction, ...]):
-    from linalg_lab.newton_schulz.schedules import Step
+    from linalg_lab.ns.schedules import Step
 
     from .fixed_points import fixed_points
 

@@ -212,7 +212,7 @@ def basins(step: Any, lo: Any = 0.0, hi: Any = 3.0, *, resolution: int = 36, ind
     Parameters
     ----------
     step : Step, schedule or coefficients
-        A :class:`linalg_lab.newton_schulz.Step`, a coefficient tuple, or anything
+        A :class:`linalg_lab.ns.Step`, a coefficient tuple, or anything
         :func:`linalg_lab.ns_schedule` accepts (then step ``index``).
     lo, hi : float
         The interval to classify, ``lo < hi``.

@@ -9,7 +9,7 @@ from flint import arb, fmpq_poly
 
 from linalg_lab._results import Status
 from linalg_lab._validation import InputValueError
-from linalg_lab.newton_schulz.schedules import Step
+from linalg_lab.ns.schedules import Step
 
 from .._arb import lower_float, upper_float, working_prec
 from .._certificate import Certificate
@@ -164,7 +164,7 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
     Parameters
     ----------
     step : Step, schedule or coefficients
-        A :class:`linalg_lab.newton_schulz.Step`, a coefficient tuple ``(a1, a3, a5, ...)``, or
+        A :class:`linalg_lab.ns.Step`, a coefficient tuple ``(a1, a3, a5, ...)``, or
         anything :func:`linalg_lab.ns_schedule` accepts, in which case step ``index`` of that
         schedule is analysed (the first step by default; use ``index`` for a later one).
     index : int, optional

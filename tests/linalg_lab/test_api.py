@@ -3,7 +3,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ["linalg_lab", "proofs_check", "linalg_lab.testing", "linalg_lab.newton_schulz", "linalg_lab.norms",
+PACKAGES = ["linalg_lab", "proofs_check", "linalg_lab.testing", "linalg_lab.ns", "linalg_lab.norms",
             "linalg_lab.svd", "linalg_lab.experiments", "proofs_check.newton_schulz", "proofs_check.norms",
             "proofs_check.svd"]
 

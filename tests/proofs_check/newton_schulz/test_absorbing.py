@@ -5,7 +5,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from linalg_lab.newton_schulz.schedules import PRESETS
+from linalg_lab.ns.schedules import PRESETS
 from proofs_check.newton_schulz import absorbing_interval
 
 

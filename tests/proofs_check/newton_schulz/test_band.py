@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from linalg_lab._validation import InputValueError
-from linalg_lab.newton_schulz.schedules import PRESETS
+from linalg_lab.ns.schedules import PRESETS
 from proofs_check.newton_schulz import headroom, schedule_band, steps_to_tolerance
 
 DPS = 40

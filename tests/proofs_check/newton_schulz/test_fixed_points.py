@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from linalg_lab._validation import InputTypeError, InputValueError
-from linalg_lab.newton_schulz.schedules import PRESETS, Step
+from linalg_lab.ns.schedules import PRESETS, Step
 from proofs_check.newton_schulz import fixed_points
 
 

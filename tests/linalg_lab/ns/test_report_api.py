@@ -3,12 +3,12 @@ import importlib
 import inspect
 
 import linalg_lab
-from linalg_lab.newton_schulz._report import build
+from linalg_lab.ns._report import build
 from linalg_lab.report import ReportContext
 
-# not `import linalg_lab.newton_schulz as ns`: once linalg_lab exports the function newton_schulz,
+# not `import linalg_lab.ns as ns`: once linalg_lab exports the function newton_schulz,
 # that attribute shadows the subpackage; the module object lives in sys.modules
-ns = importlib.import_module("linalg_lab.newton_schulz")
+ns = importlib.import_module("linalg_lab.ns")
 
 
 def test_report_section_quick(tmp_path):

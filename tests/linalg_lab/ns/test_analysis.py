@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from linalg_lab import InputValueError, Rigour
-from linalg_lab.newton_schulz import (
+from linalg_lab.ns import (
     PRESETS,
     analyze_ns_output,
     analyze_ns_schedule,
@@ -47,7 +47,7 @@ def test_analyze_step_rejects_schedules():
 
 
 def test_image_interval_known():
-    from linalg_lab.newton_schulz import Step
+    from linalg_lab.ns import Step
 
     assert image_interval(Step((1.5, -0.5)), 0.0, 1.0) == (0.0, 1.0)
     assert image_interval(Step((1.5, -0.5)), 0.5, 2.0) == (-1.0, 1.0)

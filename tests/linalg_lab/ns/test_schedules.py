@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from linalg_lab import InputTypeError, InputValueError
-from linalg_lab.newton_schulz import PRESETS, Schedule, Step, ns_schedule
+from linalg_lab.ns import PRESETS, Schedule, Step, ns_schedule
 from linalg_lab.tolerance import gamma
 
 # Known-answer table: the first step of each preset, exactly as published (see FACTS.md and the

@@ -7,9 +7,9 @@ import pytest
 import scipy.linalg
 
 from linalg_lab import InputTypeError, InputValueError
-from linalg_lab.newton_schulz import PRESETS, analyze_ns_output, newton_schulz, ns_schedule
-from linalg_lab.newton_schulz._report import SEED000_TOLERANCE, seed000_reproduction
-from linalg_lab.newton_schulz.analysis import _band_path
+from linalg_lab.ns import PRESETS, analyze_ns_output, newton_schulz, ns_schedule
+from linalg_lab.ns._report import SEED000_TOLERANCE, seed000_reproduction
+from linalg_lab.ns.analysis import _band_path
 from linalg_lab.tolerance import gamma, unit_roundoff
 
 U64 = unit_roundoff(np.float64)
