@@ -29,7 +29,7 @@ import numpy as np
 from flint import arb, arb_mat
 from numpy.typing import ArrayLike
 
-from linalg_lab.internal import as_matrix
+from linalg_lab.internal import InputValueError, as_matrix
 from linalg_lab.spectral import (
     ScaledOperator,
     gram_cholesky_certificate,
@@ -117,6 +117,12 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
     """
     t0 = time.perf_counter()
     a0 = as_matrix(A, "A", func="spectral_norm_enclosure", keep_dtype=False)
+    a_in = np.asarray(A) if not hasattr(A, "dtype") else A
+    if getattr(a_in, "dtype", np.dtype(float)).kind == "f" and a_in.dtype.itemsize > 8 \
+            and not np.array_equal(a0.astype(a_in.dtype), a_in):
+        # the certificate is about the float64 matrix; a rounded longdouble input is another one
+        raise InputValueError(f"spectral_norm_enclosure: 'A' of dtype {a_in.dtype} has entries that float64 "
+                              "cannot represent exactly; round it to float64 yourself")
     assumptions = ("IEEE-754 binary64 round-to-nearest; BLAS/LAPACK satisfy the standard model "
                    "(any summation order, FMA allowed)")
     if not np.any(a0):
