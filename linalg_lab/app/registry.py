@@ -35,7 +35,8 @@ class Command:
     each with help text that states the default.  ``run(args)`` computes through the library and
     returns a :class:`~linalg_lab._results.Result`; the CLI prints it (``--json``: exactly its
     ``to_dict()``) and exits 0 when ``result.ok``, else 1.  Bad input raises ``InputError`` (exit 2).
-    ``render(result, args)`` may return the text to print instead of ``result.summary()``.
+    ``render(result, args)`` may return the text to print instead of ``result.summary()``;
+    ``example(tmp_dir)`` gives a quick valid invocation for the tests.
     """
 
     path: tuple[str, ...]
@@ -45,6 +46,10 @@ class Command:
     run: Callable[[argparse.Namespace], Result]
     description: str = ""
     render: Callable[[Result, argparse.Namespace], str] | None = None
+    #: ``example(tmp_dir) -> argv``: writes any input files into ``tmp_dir`` and returns a quick,
+    #: valid argument list; the test suite runs every command's example with ``--json`` and checks
+    #: the output against the result's JSON schema.
+    example: Callable[[Path], list[str]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
