@@ -345,7 +345,11 @@ def assert_close(
         both_nan = np.isnan(a64) & np.isnan(d64) if equal_nan else np.zeros(shape, dtype=bool)
         diff = np.where(both_nan, 0.0, diff)
         exact = same_nonfinite | both_nan
-        bound = np.where(exact, 1.0, atol + rtol * np.abs(d64))
+        # an infinity or NaN on either side must be matched exactly (|d| = inf would make the
+        # bound infinite and let any value pass, e.g. inf against -inf)
+        unmatched = ~exact & ~(np.isfinite(a64) & np.isfinite(d64))
+        diff = np.where(unmatched, np.inf, diff)
+        bound = np.where(exact, 1.0, np.where(unmatched, 0.0, atol + rtol * np.abs(d64)))
         mismatch = ~exact & ~(diff <= bound)
         # effective relative error: q = diff / bound, reported as q * rtol (or q * atol if rtol == 0)
         scale = rtol if rtol > 0 else atol
