@@ -117,8 +117,11 @@ def stack_versions() -> dict[str, str]:
         import numpy as np
 
         out["numpy"] = np.__version__
-        # show_config's dict layout changes between numpy releases: read what is there, else say so
-        cfg = np.show_config(mode="dicts") or {}
+        try:
+            cfg = np.show_config(mode="dicts") or {}
+        except TypeError:  # numpy < 1.25: no mode argument, no machine-readable configuration
+            cfg = {}
+        # the dict layout may change between numpy releases: read what is there, else say so
         blas = cfg.get("Build Dependencies", {}).get("blas", {}) if isinstance(cfg, dict) else {}
         out["blas"] = f"{blas.get('name', 'unknown')} {blas.get('version', '')}".strip()
     except ImportError:
@@ -126,7 +129,7 @@ def stack_versions() -> dict[str, str]:
     for mod, label in (("scipy", "scipy"), ("mpmath", "mpmath"), ("flint", "python-flint")):
         try:
             out[label] = __import__(mod).__version__
-        except ImportError:
+        except (ImportError, AttributeError):
             out[label] = "not installed"
     return out
 
