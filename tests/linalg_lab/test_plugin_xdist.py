@@ -68,9 +68,3 @@ def test_xdist_checks_reach_controller(pytester):
     assert by_name["off by one"]["passed"] is False
     assert (pytester.path / "rep.md").exists()
 
-
-def test_xdist_without_option_records_nothing(pytester):
-    pytester.makepyfile(test_work=WORKER_TESTS)
-    res = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
-    res.assert_outcomes(passed=7, failed=1)
-    assert "tolerance report" not in res.stdout.str()
