@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,14 +56,23 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _time_pytest(project: Path, extra: list[str]) -> float:
+def _cpu_children() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _time_pytest(project: Path, extra: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one pytest run in a fresh interpreter.
+
+    CPU time is the steadier of the two on a loaded machine (it does not count waiting for a core).
+    """
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
-    t0 = time.perf_counter()
+    c0, t0 = _cpu_children(), time.perf_counter()
     proc = subprocess.run(cmd, cwd=project, env=_env(), capture_output=True, text=True)
-    dt = time.perf_counter() - t0
+    dt, dc = time.perf_counter() - t0, _cpu_children() - c0
     if proc.returncode != 0:
         raise SystemExit(f"pytest failed ({' '.join(extra)}):\n{proc.stdout}\n{proc.stderr}")
-    return dt
+    return dt, dc
 
 
 def _import_child(stub: bool) -> dict:
@@ -82,22 +92,29 @@ def main(argv: list[str] | None = None) -> int:
         project = Path(tmp)
         (project / "pytest.ini").write_text("[pytest]\n")
         (project / "test_empty.py").write_text("def test_ok():\n    pass\n")
-        variants = {"plugin loaded (default)": [], "-p no:linalg_lab": [], "--tolerance-report": []}
+        extras = {"plugin loaded (default)": [], "-p no:linalg_lab": ["-p", "no:linalg_lab"],
+                  "--tolerance-report": ["--tolerance-report"]}
+        walls: dict[str, list[float]] = {k: [] for k in extras}
+        cpus: dict[str, list[float]] = {k: [] for k in extras}
         _time_pytest(project, [])  # warm the file cache and the bytecode caches
         for _ in range(n):
-            variants["plugin loaded (default)"].append(_time_pytest(project, []))
-            variants["-p no:linalg_lab"].append(_time_pytest(project, ["-p", "no:linalg_lab"]))
-            variants["--tolerance-report"].append(_time_pytest(project, ["--tolerance-report"]))
-    base = variants["-p no:linalg_lab"]
+            for name, extra in extras.items():  # interleaved: load drifts hit every variant alike
+                w, c = _time_pytest(project, extra)
+                walls[name].append(w)
+                cpus[name].append(c)
+    base = "-p no:linalg_lab"
     rows, data = [], {}
-    for name, ts in variants.items():
-        d_min = min(ts) - min(base)
-        d_med = statistics.median(ts) - statistics.median(base)
-        rows.append([name, min(ts), statistics.median(ts), d_min, d_med])
-        data[name] = {"times_s": ts, "min_s": min(ts), "median_s": statistics.median(ts),
-                      "overhead_min_s": d_min, "overhead_median_s": d_med}
+    for name in extras:
+        ts, cs = walls[name], cpus[name]
+        d_min = min(ts) - min(walls[base])
+        d_med = statistics.median(ts) - statistics.median(walls[base])
+        d_cpu = statistics.median(cs) - statistics.median(cpus[base])
+        rows.append([name, min(ts), statistics.median(ts), d_min, d_med, statistics.median(cs), d_cpu])
+        data[name] = {"wall_s": ts, "cpu_s": cs, "overhead_wall_min_s": d_min,
+                      "overhead_wall_median_s": d_med, "overhead_cpu_median_s": d_cpu}
     print(f"pytest on an empty project, {n} runs each (python {sys.version.split()[0]})")
-    print(table(["variant", "min s", "median s", "overhead (min) s", "overhead (median) s"], rows))
+    print(table(["variant", "wall min s", "wall median s", "+wall (min)", "+wall (median)",
+                 "cpu median s", "+cpu (median)"], rows))
 
     imports = []
     for label, stub in (("plugin module alone (package stubbed)", True),
@@ -108,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         data[label] = {"min_s": t, "heavy_modules": res[-1]["heavy"]}
     print()
     print(table(["import (after pytest)", "min s", "heavy modules loaded"], imports))
-    print(f"\noverhead of the plugin on an unrelated project: {data['plugin loaded (default)']['overhead_min_s']:+.3f} s"
-          f" (min), of which the plugin module itself {imports[0][1]:.4f} s; the rest is the"
-          " linalg_lab package __init__")
+    over = data["plugin loaded (default)"]
+    print(f"\noverhead of the plugin on an unrelated project: {over['overhead_wall_min_s']:+.3f} s wall"
+          f" (min), {over['overhead_cpu_median_s']:+.3f} s CPU (median); the plugin module itself"
+          f" imports in {imports[0][1]:.4f} s, the rest is the linalg_lab package __init__")
     print(f"results: {write_json('plugin', data)}")
     return 0
 
