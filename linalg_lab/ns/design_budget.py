@@ -98,8 +98,8 @@ def design_budget(*, lo: float, budget: int, degrees: Sequence[int] = (3, 5, 7),
     Examples
     --------
     >>> r = design_budget(lo=1e-3, budget=15, degrees=(3, 5))
-    >>> r.ok, r.products <= 15, r.error < design_schedule(lo=1e-3, steps=5).error
-    (True, True, True)
+    >>> r.ok, r.degrees, r.error <= design_schedule(lo=1e-3, steps=5).error
+    (True, (5, 5, 5, 5, 5), True)
     """
     lo = check_real(lo, "lo", func=_FUNC, lo=0.0, lo_open=True)
     upper = check_real(upper, "upper", func=_FUNC, lo=0.0, lo_open=True)
