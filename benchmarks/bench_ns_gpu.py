@@ -113,6 +113,16 @@ def run(*, device: str, dtype_name: str, sizes: list[tuple[int, ...]], repeat: i
     from linalg_lab.ns import newton_schulz
     from linalg_lab.ns.design import ns_design
 
+    threads = torch.get_num_threads()
+    if device == "cpu":
+        torch.set_num_threads(1)  # tiny products: thread start-up would dominate
+    try:
+        return _run(torch, newton_schulz, ns_design, device, dtype_name, sizes, repeat, compile_, block)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(torch, newton_schulz, ns_design, device, dtype_name, sizes, repeat, compile_, block):
     dtype = getattr(torch, dtype_name)
     sched = ns_design(lo=1e-3, steps=5)
     coeffs = _coeffs()
@@ -169,7 +179,6 @@ def main(argv: list[str] | None = None) -> int:
         print("torch is not installed: nothing to benchmark")
         return 0
     if args.dry_run:
-        torch.set_num_threads(1)  # tiny products: thread start-up would dominate
         sizes: list[tuple[int, ...]] = [(64, 64), (48, 96), (2, 32, 80)]
         rows, data = run(device="cpu", dtype_name="float32", sizes=sizes, repeat=1, compile_=False, block=16)
         name = "ns_gpu_dryrun"
