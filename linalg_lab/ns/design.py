@@ -78,7 +78,6 @@ import mpmath
 
 from .._results import Certificate, Result, Rigour, Status, Verdict
 from .._validation import InputTypeError, InputValueError, check_int, check_option, check_real
-from ..tolerance import unit_roundoff
 from .remez import DEFAULT_DPS, extremes, lipschitz, minimax_body, peval
 from .schedules import Schedule, Step
 
@@ -92,6 +91,9 @@ _FUNC = "ns_design"
 OBJECTIVES = ("minimax", "cans", "robust")
 _RULES = ("extremes", "symmetric")
 _PRECISIONS = ("bfloat16", "float16", "float32")
+#: Unit roundoff 2^-p of each emulated format (p = significand bits incl. the hidden one: 8, 11, 24);
+#: equal to ``linalg_lab.tolerance.unit_roundoff`` without importing ml_dtypes (2 s) at design time.
+_UNIT_ROUNDOFF = {"bfloat16": 2.0 ** -8, "float16": 2.0 ** -11, "float32": 2.0 ** -24}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -407,7 +409,7 @@ def design_schedule(*, lo: float, steps: int, degree: int | Sequence[int] = 5, s
         raise InputValueError(f"{_FUNC}: objective='cans' is the plain minimax design; it takes no safety, cushion "
                               f"or headroom (got safety={safety}, cushion={cushion}, headroom={headroom})")
     # the robust margin: two roundings of relative size u (the product and the accumulation into X)
-    margin = 2 * unit_roundoff(precision) if objective == "robust" else 0.0
+    margin = 2 * _UNIT_ROUNDOFF[precision] if objective == "robust" else 0.0
     return _design_body(lo, steps, degs, safety, cushion, objective, upper, digits, headroom, margin, interval_rule)
 
 

@@ -242,3 +242,9 @@ def test_budget_bad_input():
         design_budget(lo=1e-3, budget=12, degrees=(4,))
     with pytest.raises(InputValueError, match="'budget' parameter of design_budget must be >= 2"):
         design_budget(lo=1e-3, budget=1)
+
+
+def test_robust_margin_matches_tolerance_unit_roundoff():
+    for prec in ("bfloat16", "float16", "float32"):
+        d = design_schedule(lo=0.5, steps=1, objective="robust", precision=prec)
+        assert d.margin == 2 * unit_roundoff(prec)
