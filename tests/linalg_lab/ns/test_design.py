@@ -248,3 +248,27 @@ def test_robust_margin_matches_tolerance_unit_roundoff():
     for prec in ("bfloat16", "float16", "float32"):
         d = design_schedule(lo=0.5, steps=1, objective="robust", precision=prec)
         assert d.margin == 2 * unit_roundoff(prec)
+
+
+def test_greedy_composition_is_locally_optimal():
+    """Polar Express's theorem (greedy = optimal composition for fixed degrees), checked empirically:
+    no random perturbation of the 3-step design's coefficients lowers the worst error on [lo, 1]."""
+    lo = 1e-2
+    d = design_schedule(lo=lo, steps=3)
+    base = np.array(d.raw_coeffs())
+    x = np.unique(np.concatenate([np.geomspace(lo, 1, 40001), np.linspace(lo, 1, 40001)]))
+
+    def worst(cs):
+        y = x
+        for a, b, c in cs:
+            y2 = y * y
+            y = y * (a + y2 * (b + c * y2))
+        return float(np.max(np.abs(1 - y)))
+
+    e0 = worst(base)
+    assert e0 == pytest.approx(d.error, rel=1e-6)  # the grid resolves the design's worst error
+    rng = np.random.default_rng(2505)
+    for scale in (1e-2, 1e-4):
+        for _ in range(100):
+            trial = base * (1 + scale * rng.standard_normal(base.shape))
+            assert worst(trial) >= e0 * (1 - 1e-9)
