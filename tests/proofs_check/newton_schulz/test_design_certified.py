@@ -76,3 +76,14 @@ def test_budget_design_beats_presets_at_the_same_budget(lo, budget):
         k = budget // per
         theirs, _ = _cert(sch, lo, 1, k)
         assert ours <= theirs, (name, k, ours, theirs)
+
+
+def test_robust_design_has_the_certified_headroom_it_was_designed_for():
+    from proofs_check.newton_schulz import headroom
+
+    plain = design_schedule(lo=1e-3, steps=6)
+    robust = design_schedule(lo=1e-3, steps=6, objective="robust", headroom=1.2)
+    h_plain = headroom(plain.schedule, lo=1e-3, steps=6)
+    h_rob = headroom(robust.schedule, lo=1e-3, steps=6)
+    assert h_plain.certified and h_rob.certified
+    assert h_plain.upper < 1.001 < 1.2 <= h_rob.lower
