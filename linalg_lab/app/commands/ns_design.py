@@ -150,7 +150,7 @@ PATH = _path()
 
 register_command(Command(
     path=PATH, tool="linalg-lab", help="design a Newton–Schulz schedule (greedy minimax) and certify it",
-    arguments=_args, run=_run, render=_render,
+    arguments=_args, run=_run, render=_render, example=lambda tmp: ["--lo", "1e-2", "--steps", "2"],
     description=("Greedy per-step minimax (Remez) design with the Polar Express safety/cushion conventions, the CANS "
                  "variant and a robust objective; prints the coefficients exactly and in decimal, the certified band "
                  "of the rounded schedule, and the certified comparison with the presets.")))

@@ -27,12 +27,15 @@ def _strict(text):
 @pytest.mark.parametrize("cmd", [c for c in ALL if c.example is not None],
                          ids=lambda c: f"{c.tool} {' '.join(c.path)}")
 def test_command_json_matches_schema(cmd, tmp_path):
-    argv = [*cmd.path, *cmd.example(tmp_path), "--json"]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    argv = [*cmd.path, *cmd.example(tmp_path / "a"), "--json"]
     args = build_parser(cmd.tool).parse_args(argv)
     result = args._command.run(args)
     schema = json_schema(type(result))
     data = _strict(json.dumps(result.to_dict(), allow_nan=False))
     jsonschema.validate(data, schema)
+    argv = [*cmd.path, *cmd.example(tmp_path / "b"), "--json"]  # a fresh run (stores, outputs)
     out = io.StringIO()
     with redirect_stdout(out):
         rc = (main if cmd.tool == "linalg-lab" else proofs_check_main)(argv)
