@@ -588,7 +588,7 @@ def spectral_norm(
     check_option(bound, "bound", ("auto", "deterministic", "probabilistic"), func=func)
     delta = check_probability(failure_probability, "failure_probability", func=func)
     op, rtol, maxiter = _check_common(A, func, rtol, maxiter, seed)
-    shape = tuple(A.shape)
+    shape = (op.n, op.m) if op.transposed else (op.m, op.n)
     if _is_zero(op):
         return _zero_result(op, rtol, method, shape)
     N = op.n

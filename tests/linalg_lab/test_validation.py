@@ -189,13 +189,7 @@ PUBLIC = {
 def _public_params():
     for fname in PUBLIC:
         for kind in ("list", "__array__", "csr_matrix", "csr_array"):
-            marks = []
-            if fname == "spectral_norm" and kind in ("list", "__array__"):
-                # spectral.py reads A.shape from the raw argument after validation; the fix
-                # (shape from the validated operator) is listed for the lead in the report.
-                marks = [pytest.mark.xfail(strict=True, raises=AttributeError,
-                                           reason="spectral_norm reads A.shape of the raw argument")]
-            yield pytest.param(fname, kind, id=f"{fname}-{kind}", marks=marks)
+            yield pytest.param(fname, kind, id=f"{fname}-{kind}")
 
 
 @pytest.mark.parametrize(("fname", "kind"), list(_public_params()))
