@@ -33,13 +33,10 @@ import numpy as np
 from flint import arb, arb_mat
 from numpy.typing import ArrayLike
 
-# The Certificate mixin (verdict -> certified) lives in linalg_lab's foundation module; it is not
-# yet re-exported by a public or ``internal`` name (listed for the lead to add to linalg_lab.internal).
-from linalg_lab._results import Certificate
+from linalg_lab.internal import Certificate, Rigour, Status, Verdict
 from linalg_lab.optim import pion_step
 
 from ._arb import arb_matrix, lower_float, upper_float, working_prec
-from ._certificate import Rigour, Status, Verdict
 from .spectral import spectral_norm_enclosure
 
 __all__ = ["PionStepCertificate", "pion_step_certificate"]
