@@ -67,7 +67,7 @@ def linearity_figure(results: dict[str, Any], path: str | Path) -> Path:
         f = r.fit
         ww = np.geomspace(w.min(), w.max(), 50)
         ax.loglog(ww, np.exp(f.intercept) * ww**f.slope, color=f"C{i}", lw=1,
-                  label=f"fit: slope {f.slope:.3f} [{f.lower:.3f}, {f.upper:.3f}]")
+                  label=f"fit ({label}): slope {f.slope:.3f} [{f.lower:.3f}, {f.upper:.3f}]")
     w_all = np.concatenate([np.asarray(r.widths, float) for r in results.values()])
     ref = next(iter(results.values()))
     ww = np.geomspace(w_all.min(), w_all.max(), 50)
