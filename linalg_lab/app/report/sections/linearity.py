@@ -33,7 +33,9 @@ def build(ctx: ReportContext) -> SectionOutput:
                 "two-layer, Gaussian v": dict(outer="gaussian", widths=(64, 256, 1024), seeds=(0,), input_dim=8),
                 "skip": dict(widths=(32, 64, 128), seeds=(0, 1), input_dim=8)}
     else:
-        runs = {"two-layer": {}, "two-layer, Gaussian v": dict(outer="gaussian", seeds=(0, 1)), "skip": {}}
+        runs = {"two-layer": {}, "skip": {},
+                "two-layer, Gaussian v": dict(outer="gaussian", widths=tuple(2**k for k in range(6, 13)),
+                                              seeds=(0, 1))}
     results = {}
     for label, kw in ctx.track(runs.items()):
         net = "skip" if label == "skip" else "two-layer"
