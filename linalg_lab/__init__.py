@@ -39,6 +39,8 @@ from .norms import (
     two_to_q_sos,
     two_to_q_spectral,
 )
+from . import optim
+from .optim import PionDriftResult, PionStepResult, pion_descent_identity, pion_drift, pion_step
 from .spectral import PowerIterationResult, SpectralNormResult, power_iteration, spectral_norm
 from .svd import (
     LAPACK_THRESHOLD,
@@ -111,6 +113,13 @@ __all__ = [
     "TwoToQLowerResult",
     "TwoToQSpectralResult",
     "TwoToQSoSResult",
+    # Pion (spectrum-preserving updates)
+    "optim",
+    "pion_step",
+    "pion_drift",
+    "pion_descent_identity",
+    "PionStepResult",
+    "PionDriftResult",
     # SVD by optimisation
     "lapack_ratios",
     "svd_by_optimization",

@@ -30,6 +30,7 @@ from .newton_schulz import (
     steps_to_tolerance,
 )
 from .norms import TwoToQCertificate, two_to_q_certificate
+from .pion import PionStepCertificate, pion_step_certificate
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
 from .svd import SingularValueEnclosures, singular_value_enclosures
 
@@ -64,6 +65,9 @@ __all__ = [
     # 2->q norms
     "two_to_q_certificate",
     "TwoToQCertificate",
+    # Pion
+    "pion_step_certificate",
+    "PionStepCertificate",
     # SVD
     "SingularValueEnclosures",
     "singular_value_enclosures",
