@@ -39,6 +39,7 @@ class SectionRecord:
     results: dict[str, Any]
     figures: list[str]
     markdown: str = dataclasses.field(default="", repr=False)
+    objects: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)  # the Result objects
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +110,7 @@ def _run_section(sec: ReportSection, ctx: ReportContext, out: Path) -> SectionRe
         checks=[c.to_dict() | {"margin_digits": c.margin_digits} for c in checks],
         results=({k: to_jsonable(v) for k, v in output.results.items()} if output is not None else {}),
         figures=figures, markdown=(output.markdown if output is not None else ""),
+        objects=(dict(output.results) if output is not None else {}),
     )
 
 
@@ -233,7 +235,8 @@ def build_report(out_dir: Path | str = "linalg-lab-report", *, sections: list[st
     html_path.write_text(_html(text, out))
     failed = [r.name for r in records if not r.ok]
     data = {"kind": "Report", "version": __version__, "ok": not failed,
-            "sections": {r.name: {k: v for k, v in dataclasses.asdict(r).items() if k != "markdown"}
+            "sections": {r.name: {f.name: getattr(r, f.name) for f in dataclasses.fields(r)
+                                  if f.name not in ("markdown", "objects")}
                          for r in records}}
     (out / "report.json").write_text(json.dumps(to_jsonable(data), indent=2, allow_nan=False))
     reasons = []

@@ -6,14 +6,7 @@ import pytest
 
 from linalg_lab.app import registry
 from linalg_lab.app.cli import main
-from linalg_lab.app.report import build_report, report_schema
-
-
-@pytest.fixture(scope="module")
-def quick_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("rep")
-    res = build_report(out, quick=True)
-    return out, res
+from linalg_lab.app.report import report_schema
 
 
 def test_report_quick_all_sections(quick_report):
