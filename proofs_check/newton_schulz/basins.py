@@ -9,12 +9,10 @@ from typing import Any, Callable
 
 from flint import arb, fmpq_poly
 
-from linalg_lab._results import Status
-from linalg_lab._validation import InputValueError, check_int
+from linalg_lab.internal import Certificate, InputValueError, Rigour, Status, Verdict, check_int
 
 from .._arb import lower_float, upper_float, working_prec
-from .._certificate import Certificate
-from ._common import as_step, exact_real
+from ._common import as_step, exact_real, verdict_of
 from ._poly import DEFAULT_PREC, OddMap, frac_of, real_roots, to_fmpq
 
 __all__ = ["BasinInterval", "Trap", "BasinMap", "basins"]
@@ -78,9 +76,10 @@ class BasinMap(Certificate):
     undecided_width: float
     traps: tuple[Trap, ...]
     escape_radius: float | None
-    certified: bool
+    verdict: Verdict
     status: Status
     reason: str
+    rigour: Rigour = Rigour.CERTIFIED  # every number is an Arb enclosure or exact
 
     def fate_of(self, x: float) -> str:
         """The fate of the point ``x`` (``"undecided"`` inside an undecided interval)."""
@@ -468,4 +467,4 @@ def basins(step: Any, lo: Any = 0.0, hi: Any = 3.0, *, resolution: int = 36, ind
     return BasinMap(coeffs=coeffs, lo=float(flo), hi=float(fhi), resolution=resolution, intervals=intervals,
                     undecided_width=und_f, traps=tuple(trap_out),
                     escape_radius=None if R is None else upper_float(arb(to_fmpq(R))),
-                    certified=True, status=Status.OK, reason=reason)
+                    verdict=verdict_of(True), status=Status.OK, reason=reason)

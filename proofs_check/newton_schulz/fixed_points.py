@@ -7,13 +7,11 @@ from typing import Any
 
 from flint import arb, fmpq_poly
 
-from linalg_lab._results import Status
-from linalg_lab._validation import InputValueError
-from linalg_lab.ns.schedules import Step
+from linalg_lab.internal import Certificate, InputValueError, Rigour, Status, Verdict
+from linalg_lab.ns import Step
 
 from .._arb import lower_float, upper_float, working_prec
-from .._certificate import Certificate
-from ._common import AlgebraicReal, algebraic_roots, as_step, divides
+from ._common import AlgebraicReal, algebraic_roots, as_step, divides, verdict_of
 from ._poly import DEFAULT_PREC, OddMap, to_fmpq
 
 __all__ = ["FixedPoint", "PeriodicOrbit", "CriticalPoint", "FixedPointsResult", "fixed_points"]
@@ -86,9 +84,10 @@ class FixedPointsResult(Certificate):
     period2: tuple[PeriodicOrbit, ...]
     critical_points: tuple[CriticalPoint, ...]
     positive_zeros: tuple[AlgebraicReal, ...]
-    certified: bool
+    verdict: Verdict
     status: Status
     reason: str
+    rigour: Rigour = Rigour.CERTIFIED  # every number is an Arb enclosure or exact
 
     def attracting(self) -> tuple[FixedPoint, ...]:
         """The (super-)attracting fixed points."""
@@ -281,5 +280,5 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
     else:
         status, reason = Status.OK, ""
     return FixedPointsResult(coeffs=tuple(st.coeffs), fixed_points=tuple(fps), period2=tuple(orbits),
-                             critical_points=tuple(crits), positive_zeros=zeros, certified=certified,
+                             critical_points=tuple(crits), positive_zeros=zeros, verdict=verdict_of(certified),
                              status=status, reason=reason)
