@@ -157,6 +157,24 @@ def _eval(poly: fmpq_poly, x: arb) -> arb:
     return arb_poly([arb(c) for c in poly.coeffs()])(x)
 
 
+def _sign(a: AlgebraicReal, prec: int) -> int | None:
+    """The exact sign of an algebraic number: from its value when rational, else from its isolating
+    ball, refined (doubling the precision up to ``_MAX_PREC``) until it excludes 0.  An irrational
+    number is never 0, so the refinement ends unless the precision cap is reached (None)."""
+    if a.value is not None:
+        return (a.value > 0) - (a.value < 0)
+    bits = prec
+    while bits <= _MAX_PREC:
+        with working_prec(bits):
+            b = a.ball()
+            if b > 0:
+                return 1
+            if b < 0:
+                return -1
+        bits *= 2
+    return None
+
+
 def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> FixedPointsResult:
     """All real fixed points, 2-cycles, critical points and positive zeros of an NS step, exactly.
 
@@ -273,8 +291,16 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
                     vb = pm.P(a.ball())
                     crits.append(CriticalPoint(x=a, value=None, value_lower=lower_float(vb),
                                                value_upper=upper_float(vb)))
-        # positive zeros of p
-        zeros = tuple(a for a, _ in algebraic_roots(q) if float(a) > 0 and (a.value is None or a.value > 0))
+        # positive zeros of p, decided exactly (a zero at 1e-400 rounds to 0.0 as a float)
+        zeros_l = []
+        for a, _ in algebraic_roots(q):
+            sign = _sign(a, prec)
+            if sign is None:
+                certified = False
+                notes.append(f"could not decide the sign of the zero {a.expr} of p")
+            elif sign > 0:
+                zeros_l.append(a)
+        zeros = tuple(zeros_l)
     if not certified:
         status, reason = Status.UNDECIDED, "; ".join(notes) or "a stability could not be decided"
     else:
