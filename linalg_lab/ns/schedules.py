@@ -349,7 +349,8 @@ PRESETS: dict[str, Schedule] = {
 
 
 #: Old preset names kept working for a while: name -> (current name, why it changed).  Looking one
-#: up warns (``DeprecationWarning``) and returns the current preset.
+#: up warns (``FutureWarning``, shown by default: the users of presets are end users) and returns the
+#: current preset.
 DEPRECATED_ALIASES: dict[str, tuple[str, str]] = {
     "you5": ("cesista5", "the five-step set is Franz Cesista's (leloykun, modded-nanogpt PR #81), not "
                          "Jiacheng You's; You's own six-step schedule is 'you6'"),
@@ -535,7 +536,7 @@ def ns_schedule(name_or_coeffs: Any, **overrides: Any) -> Schedule:
         if norm in DEPRECATED_ALIASES and norm not in PRESETS:
             current, why = DEPRECATED_ALIASES[norm]
             warnings.warn(f"{_FUNC}: the preset name {norm!r} is deprecated; use {current!r} ({why})",
-                          DeprecationWarning, stacklevel=2)
+                          FutureWarning, stacklevel=2)
             norm = current
         if norm in PRESETS:
             s = PRESETS[norm]

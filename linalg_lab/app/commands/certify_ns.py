@@ -11,13 +11,13 @@ _DEFAULT_TOLERANCES = "1e-1,1e-3,1e-7"
 
 
 def _args(p: argparse.ArgumentParser) -> None:
-    schedule_arguments(p, steps_help="steps composed for the band (default: the schedule's usual count)")
+    schedule_arguments(p, steps_help="steps composed for the band and headroom (default: the schedule's usual count)")
     p.add_argument("--lo", type=float, default=1e-3, help="smallest normalised singular value ℓ")
     p.add_argument("--tolerances", "--eps", dest="tolerances", default=_DEFAULT_TOLERANCES, metavar="LIST",
                    help="comma-separated target errors for the certified steps-to-tolerance "
                         "(--eps is the old name)")
     p.add_argument("--basins", action="store_true",
-                   help="also certify the basin map of the repeated (last) step; default: off")
+                   help="also certify the basin map of the repeated (last) step")
 
 
 def _run(args: argparse.Namespace) -> Result:

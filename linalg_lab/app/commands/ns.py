@@ -16,6 +16,10 @@ from ..registry import Command, register_command
 
 __all__ = ["schedule_arguments", "schedule_from", "PresetListing"]
 
+#: Appended to help texts that state their default in words: keeps argparse's
+#: ArgumentDefaultsHelpFormatter from adding "(default: None)" after them.
+_NO_AUTO_DEFAULT = "%(default).0s"
+
 
 def schedule_arguments(p: argparse.ArgumentParser, *, steps_help: str) -> None:
     """``--preset`` / ``--schedule`` / ``--coeffs`` (at most one) and ``--steps``."""
@@ -27,11 +31,14 @@ def schedule_arguments(p: argparse.ArgumentParser, *, steps_help: str) -> None:
     g.add_argument("--schedule", default=None, metavar="NAME_OR_FILE",
                    help="a preset name (deprecated names such as "
                         + ", ".join(repr(k) for k in DEPRECATED_ALIASES)
-                        + " still work, with a warning) or a JSON schedule file; default: --preset")
+                        + " still work, with a warning) or a JSON schedule file; default: --preset"
+                        + _NO_AUTO_DEFAULT)
     g.add_argument("--coeffs", default=None, metavar="COEFFS",
                    help="custom coefficients 'a1,a3,a5;a1,a3,a5' (one step per ';', repeat the last); "
-                        "a single step needs --steps")
-    p.add_argument("--steps", type=int, default=None, help=steps_help)
+                        "a single step needs --steps (default: none)" + _NO_AUTO_DEFAULT)
+    p.add_argument("--steps", type=int, default=None,
+                   help=steps_help + "; for --coeffs with several steps, as many as listed (one step: required)"
+                   + _NO_AUTO_DEFAULT)
 
 
 def schedule_from(args: argparse.Namespace) -> Any:
@@ -57,15 +64,16 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     from ...ns import PRECISIONS
 
     p.add_argument("file", help="matrix file (.npy, .npz[:KEY], .txt, .csv, .mtx)")
-    schedule_arguments(p, steps_help="number of steps (default: the schedule's usual count, "
-                                     "`linalg-lab ns schedules` lists it)")
+    schedule_arguments(p, steps_help="number of steps (default: the schedule's usual count, listed by "
+                                     "`linalg-lab ns schedules`)")
     p.add_argument("--precision", default=None, choices=list(PRECISIONS),
                    help="emulate a low-precision run on the CPU and report its difference from float64 "
-                        "(default: float64)")
+                        "(default: none, float64 only)" + _NO_AUTO_DEFAULT)
     p.add_argument("--save", default=None, metavar="OUT",
-                   help="save the orthogonalised matrix (.npy, .txt, ...); default: not saved")
+                   help="save the orthogonalised matrix (.npy, .txt, ...) (default: not saved)" + _NO_AUTO_DEFAULT)
     p.add_argument("--plots", default=None, metavar="DIR",
-                   help="write the singular-value histogram ns_singular_values.png into DIR; default: none")
+                   help="write the singular-value histogram ns_singular_values.png into DIR (default: none)"
+                        + _NO_AUTO_DEFAULT)
 
 
 def _run(args: argparse.Namespace) -> Result:
@@ -93,10 +101,10 @@ def _analyze_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lo", type=float, default=1e-3, help="smallest normalised singular value ℓ")
     p.add_argument("--plots", default=None, metavar="DIR",
                    help="write ns_map.png, ns_cobweb.png, ns_error.png, ns_band.png and the certified "
-                        "basin strip ns_basins.png into DIR; default: none")
+                        "basin strip ns_basins.png into DIR (default: none)" + _NO_AUTO_DEFAULT)
     p.add_argument("--basins-resolution", type=int, default=None,
                    help=f"resolution of the certified basin strip (proofs_check); only with --plots; "
-                        f"default {_BASINS_RESOLUTION}, higher is slower and finer")
+                        f"higher is slower and finer (default: {_BASINS_RESOLUTION})" + _NO_AUTO_DEFAULT)
 
 
 def _analyze(args: argparse.Namespace) -> Result:
@@ -106,6 +114,7 @@ def _analyze(args: argparse.Namespace) -> Result:
     if args.basins_resolution is not None and not args.plots:
         raise UsageError("--basins-resolution applies only with --plots (it sets the basin figure's resolution)")
     sched = schedule_from(args)
+    args.resolved_schedule = sched  # for the rendering (no second lookup)
     res = analyze_ns_schedule(sched, args.lo, steps=args.steps)
     if args.plots:
         from proofs_check.newton_schulz import basins
@@ -123,7 +132,7 @@ def _analyze(args: argparse.Namespace) -> Result:
 
 
 def _analyze_render(res: Any, args: argparse.Namespace) -> str:
-    sched = schedule_from(args)
+    sched = args.resolved_schedule
     text = "\n".join([sched.describe(), ""] + [f.summary() for f in res.step_facts] + ["", res.summary()])
     if args.plots:
         text += f"\nfigures written to {args.plots}/"

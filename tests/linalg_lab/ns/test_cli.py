@@ -76,6 +76,14 @@ def test_ns_bad_precision_is_usage_error(matrix_file, capsys):
     assert main(["ns", "run", str(matrix_file), "--precision", "bf8"]) == 2
 
 
+def test_subprocess_exit_codes(matrix_file):
+    """Issue 11 point 6, as a user runs it: a single --coeffs step without --steps is exit 2 with a reason."""
+    r = subprocess.run([sys.executable, "-m", "linalg_lab", "ns", "run", str(matrix_file), "--coeffs",
+                        "3.4445,-4.775,2.0315"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "--coeffs gives a single step" in r.stderr
+
+
 def test_subprocess_smoke(tmp_path):
     r = subprocess.run([sys.executable, "-m", "linalg_lab", "ns", "analyze", "--schedule", "muon", "--steps", "3"],
                        capture_output=True, text=True, timeout=120)
@@ -102,6 +110,6 @@ def test_coeffs_malformed_is_not_an_unknown_schedule(matrix_file, capsys):
 
 
 def test_deprecated_preset_name_warns_and_works(matrix_file, capsys):
-    with pytest.warns(DeprecationWarning, match="'you5' is deprecated; use 'cesista5'"):
+    with pytest.warns(FutureWarning, match="'you5' is deprecated; use 'cesista5'"):
         assert main(["ns", "run", str(matrix_file), "--schedule", "you5"]) == 0
     assert "(cesista5, 5 steps" in capsys.readouterr().out

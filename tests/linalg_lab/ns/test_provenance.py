@@ -23,7 +23,7 @@ def test_cesista5_is_the_five_step_set_with_its_real_author():
 
 def test_you5_is_a_deprecated_alias_that_says_so():
     assert DEPRECATED_ALIASES["you5"][0] == "cesista5"
-    with pytest.warns(DeprecationWarning, match=r"'you5' is deprecated; use 'cesista5'.*Cesista"):
+    with pytest.warns(FutureWarning, match=r"'you5' is deprecated; use 'cesista5'.*Cesista"):
         s = ns_schedule("you5")
     assert s is PRESETS["cesista5"]
     with warnings.catch_warnings():
