@@ -152,18 +152,26 @@ def plot_band(curves: list[BandCurve], path: str | Path) -> Path:
 
 
 def plot_histogram(out: OutputAnalysis, path: str | Path, *, bins: int = 20) -> Path:
-    """Singular values before and after (the seed notebook's histogram), in two panels."""
+    """Singular values before and after (the seed notebook's histogram), in two panels.
+
+    When the output's singular values all lie within 1e-6 of 1, the right panel shows ``σ − 1`` in
+    units of the float64 unit roundoff ``u = 2⁻⁵³`` (a histogram of values 1 ± 1e-15 would be invisible).
+    """
     plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
-    for ax, vals, colour, label in ((axes[0], out.sv_before, "C0", "before Newton–Schulz"),
-                                    (axes[1], out.sv_after, "C3", "after Newton–Schulz")):
+    after = np.asarray(out.sv_after, dtype=np.float64)
+    near_one = after.size > 0 and bool(np.all(np.abs(after - 1) < 1e-6))
+    panels = ((axes[0], out.sv_before, "C0", "before Newton–Schulz", "singular value"),
+              (axes[1], (after - 1) / 2.0**-53 if near_one else after, "C3", "after Newton–Schulz",
+               "(σ − 1) / u,  u = 2⁻⁵³" if near_one else "singular value"))
+    for ax, vals, colour, title, xlabel in panels:
         lo, hi = float(np.min(vals)), float(np.max(vals))
-        edges = np.linspace(lo, hi if hi > lo else lo + max(abs(lo), 1.0) * 1e-12, bins)
-        ax.hist(vals, bins=edges, color=colour)
-        ax.set_xlabel("singular value")
+        if hi - lo < 1e-12 * max(abs(lo), abs(hi), 1.0):
+            lo, hi = lo - 0.5, hi + 0.5
+        ax.hist(vals, bins=np.linspace(lo, hi, bins), color=colour)
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("count")
-        ax.set_title(label, fontsize=9)
-        ax.ticklabel_format(axis="x", useOffset=True)
+        ax.set_title(title, fontsize=9)
     fig.suptitle(f"{out.schedule}, {out.steps} steps, {out.shape[0]}×{out.shape[1]}")
     fig.tight_layout()
     return save_figure(fig, path)

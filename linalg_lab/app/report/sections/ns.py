@@ -165,8 +165,8 @@ def _seed000(ctx: ReportContext, results: dict[str, Any], figs: list) -> list[st
     return [f"### Seed 000: rectangular Newton–Schulz (100×500, 15 cubic steps)  [numerical]", "",
             f"A = randn(100, 500)/√500 (seed {ctx.seed}), X₀ = A/(‖A‖_F + 1e-9), 15 steps of p(x) = 1.5x − 0.5x³.",
             "", md_table(["quantity", "value", "tolerance"], rows),
-            "![Singular values of A (left) and of the Newton–Schulz output X (right): all of X's lie within "
-            "rounding of 1](figures/ns_seed000_histogram.png)", ""]
+            "![Singular values of A (left) and of the Newton–Schulz output X (right, as σ − 1 in units of "
+            "u = 2⁻⁵³: all lie within a few rounding units of 1)](figures/ns_seed000_histogram.png)", ""]
 
 
 #: Least headroom above σ = 1 a recommended preset must have: a bfloat16 run rounds the norm and the
