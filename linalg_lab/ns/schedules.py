@@ -26,9 +26,9 @@ References
    methods and their application to the Muon algorithm", arXiv:2505.16932.
 .. [6] E. Grishina, M. Smirnov, M. Rakhuba, "Accelerating Newton–Schulz iteration for orthogonal
    polynomials with Chebyshev-type polynomials (CANS)", arXiv:2506.10935.
-.. [7] F. Cesista (leloykun), "Squeezing 1-2% efficiency gains out of Muon by optimizing the
-   Newton-Schulz coefficients", 2025, https://leloykun.github.io/ponder/muon-opt-coeffs/
-.. [8] J. You, six-step Newton–Schulz coefficients, 2025,
+.. [7] F. Cesista (leloykun), optimised Newton–Schulz coefficients,
+   https://leloykun.github.io/ponder/muon-opt-coeffs/ (credited by NVIDIA Emerging-Optimizers)
+.. [8] J. You, six-step Newton–Schulz coefficients, 23 Feb 2025,
    https://twitter.com/YouJiacheng/status/1893704552689303901 (as shipped in
    https://github.com/modula-systems/modula, ``modula/atom.py``).
 
@@ -275,9 +275,9 @@ PRESETS: dict[str, Schedule] = {
         ]),
         beyond="cycle",
         default_steps=5,
-        provenance="F. Cesista (leloykun), 'Squeezing 1-2% efficiency gains out of Muon by optimizing the "
-                   "Newton-Schulz coefficients' (leloykun.github.io/ponder/muon-opt-coeffs, 2025); shipped in "
-                   "modded-nanogpt's medium record (PR #81 by Cesista, train_gpt_medium.py); also Dion, optax "
+        provenance="F. Cesista (leloykun), coefficients optimised on his blog "
+                   "(leloykun.github.io/ponder/muon-opt-coeffs); shipped in modded-nanogpt's medium record "
+                   "(PR #81 by Cesista, train_gpt_medium.py); also Dion, optax "
                    "'dion', NVIDIA Emerging-Optimizers 'quintic' (which credits his blog and cycles through the "
                    "list beyond 5 steps); X0 = X/(||X||_F + 1e-7). Formerly mislabelled 'you5' (J. You)",
     ),
@@ -295,7 +295,7 @@ PRESETS: dict[str, Schedule] = {
         default_steps=6,
         eps=0.0,
         provenance="Jiacheng You (@YouJiacheng), six-step schedule found by optimisation "
-                   "(twitter.com/YouJiacheng/status/1893704552689303901, Feb 2025; gist YouJiacheng/"
+                   "(twitter.com/YouJiacheng/status/1893704552689303901, 23 Feb 2025; gist YouJiacheng/"
                    "393c90cbdc23b09d5688815ba382288b); as shipped in modula (modula-systems/modula, "
                    "modula/atom.py 'orthogonalize': X0 = X/||X||_F, exactly six steps); compared as "
                    "'muon-You' in The Polar Express (arXiv:2505.16932). Beyond six steps this preset "
