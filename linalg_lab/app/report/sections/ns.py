@@ -196,8 +196,10 @@ def _conclusion(analyses: dict[str, ScheduleAnalysis]) -> str:
                  "enough for bfloat16 rounding of the norm)")
         tight = sorted(n for n in same_cost if n not in safe)
         if tight:
-            text += (f"; {', '.join(repr(n) for n in tight)} err less but leave the band for inputs "
-                     f"barely above 1 (headroom < {BF16_HEADROOM:.4g})")
+            one = len(tight) == 1
+            text += (f"; {', '.join(repr(n) for n in tight)} {'errs' if one else 'err'} less but "
+                     f"{'leaves' if one else 'leave'} the band for inputs barely above 1 (headroom < "
+                     f"{BF16_HEADROOM:.4g})")
     return text + "."
 
 
