@@ -45,6 +45,9 @@ Implementation notes
 * **Torch.**  A ``torch.Tensor`` argument runs natively in torch on its device and dtype (torch is
   imported only then) with the same ``baddbmm`` formulation and rounding points as the emulation,
   so the two agree up to the order of float32 accumulation; the result's ``X`` is then a tensor.
+  Every operation on the data is a differentiable torch op, so an input with ``requires_grad=True``
+  keeps its autograd graph (``result.X`` can be back-propagated through); the power-of-two
+  exponent of the pre-scaling is a constant, computed without gradient.
 
 References
 ----------
@@ -403,7 +406,8 @@ def newton_schulz(
     ----------
     A : (..., m, n) array_like or torch.Tensor
         Real matrix or stack of matrices.  Integer and bool inputs are converted to float64;
-        float32 input stays float32.  A torch tensor runs natively in torch.
+        float32 input stays float32.  A torch tensor runs natively in torch, differentiably (an
+        input that requires grad keeps its autograd graph).
     schedule : str, Schedule or coefficients
         Anything :func:`ns_schedule` accepts (default ``"cubic"``).
     steps : int, optional
