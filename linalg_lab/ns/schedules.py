@@ -54,6 +54,8 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import InputTypeError, InputValueError
 from .polynomials import Step, dec, to_fraction
 
+_dec = dec  # the name this helper had here before it moved to .polynomials (kept for other modules)
+
 __all__ = ["Step", "Schedule", "PRESETS", "DEPRECATED_ALIASES", "EPS_MODES", "ns_schedule",
            "parse_coefficients", "to_fraction"]
 
