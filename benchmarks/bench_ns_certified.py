@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     n = 400 if args.quick else 4000
     lo, hi = 1e-3, 1.0
-    names = ["muon", "you5", "polar-express-5", "cans-5", "polar-express-8", "cubic"]
+    names = ["muon", "cesista5", "polar-express-5", "cans-5", "polar-express-8", "cubic"]
     rows, out = [], []
     ok = True
     for name in names:

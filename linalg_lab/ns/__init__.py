@@ -1,14 +1,16 @@
 """Newton–Schulz orthogonalisation: exact schedules, the matrix iteration and its numeric analysis.
 
-Public names (also exported from :mod:`linalg_lab`): schedules (:class:`Step`, :class:`Schedule`,
-:data:`PRESETS`, :func:`ns_schedule`), the iteration (:func:`newton_schulz`,
-:class:`NewtonSchulzResult`) and the numeric analysis (:func:`analyze_ns_step`,
-:func:`analyze_ns_schedule`, :func:`ns_steps_needed`, :func:`analyze_ns_output` and their result
-types).  Certified counterparts live in ``proofs_check.newton_schulz``.
+Public names (the main ones also exported from :mod:`linalg_lab`): steps and schedules
+(:class:`Step`, :class:`Schedule`, the preset registry :data:`PRESETS`, :func:`ns_schedule`,
+:func:`parse_coefficients`, :func:`to_fraction`), the iteration (:func:`newton_schulz`,
+:class:`NewtonSchulzResult`), the numeric analysis (:func:`analyze_ns_step`,
+:func:`analyze_ns_schedule`, :func:`ns_steps_needed`, :func:`analyze_ns_output`,
+:func:`ns_band_curve` and their result types) and the seed-000 reproduction
+(:func:`seed000_reproduction`).  Certified counterparts live in ``proofs_check.newton_schulz``;
+the CLI commands, report section and figures in ``linalg_lab.app``.
 """
 from .analysis import (
     BandCurve,
-    ns_band_curve,
     OutputAnalysis,
     ScheduleAnalysis,
     StepAnalysis,
@@ -17,17 +19,24 @@ from .analysis import (
     analyze_ns_schedule,
     analyze_ns_step,
     image_interval,
+    ns_band_curve,
     ns_steps_needed,
 )
 from .iteration import PRECISIONS, NewtonSchulzResult, newton_schulz
-from .schedules import PRESETS, Schedule, Step, ns_schedule
+from .polynomials import Step, to_fraction
+from .reproductions import SEED000_TOLERANCE, seed000_reproduction
+from .schedules import DEPRECATED_ALIASES, EPS_MODES, PRESETS, Schedule, ns_schedule, parse_coefficients
 
 __all__ = [
     "PRESETS",
+    "DEPRECATED_ALIASES",
+    "EPS_MODES",
     "PRECISIONS",
     "Step",
     "Schedule",
     "ns_schedule",
+    "parse_coefficients",
+    "to_fraction",
     "newton_schulz",
     "NewtonSchulzResult",
     "analyze_ns_step",
@@ -41,4 +50,6 @@ __all__ = [
     "OutputAnalysis",
     "ns_band_curve",
     "BandCurve",
+    "seed000_reproduction",
+    "SEED000_TOLERANCE",
 ]

@@ -39,9 +39,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Rigour, Status, field_nojson
-from .._validation import InputValueError, as_matrix, check_int, check_real
-from .iteration import NewtonSchulzResult, newton_schulz
-from .schedules import Schedule, Step, _dec, ns_schedule
+from .._validation import InputValueError, as_matrix, check_int, check_option, check_real
+from .iteration import PRECISIONS, NewtonSchulzResult, _newton_schulz
+from .polynomials import dec
+from .schedules import Schedule, Step, ns_schedule
 
 __all__ = [
     "StepAnalysis",
@@ -155,7 +156,7 @@ def analyze_ns_step(step: Step | Sequence[Any] | str) -> StepAnalysis:
     fixed = _even_roots_positive(fixed_y)
     zeros = _even_roots_positive(a)
     return StepAnalysis(
-        coeffs=tuple(f"{_dec(c)}x^{2 * i + 1}" if i else f"{_dec(c)}x" for i, c in enumerate(step.coeffs)),
+        coeffs=tuple(f"{dec(c)}x^{2 * i + 1}" if i else f"{dec(c)}x" for i, c in enumerate(step.coeffs)),
         degree=step.degree,
         p_at_1=float(step(1.0)), dp_at_0=float(a[0]), dp_at_1=float(step.derivative(1.0)),
         critical_points=tuple(crit), critical_values=tuple(float(step(c)) for c in crit),
@@ -293,8 +294,8 @@ class ScheduleAnalysis(Result):
     lo: float
     steps: int
     products: int
-    band_lo: NDArray[np.float64]
-    band_hi: NDArray[np.float64]
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
     error: NDArray[np.float64]
     sampled_error: NDArray[np.float64]
     steps_to_eps: dict[str, int | None]
@@ -325,7 +326,7 @@ class ScheduleAnalysis(Result):
             "   k   band low          band high         max|1-P_k|   sampled",
         ]
         for k in range(len(self.error)):
-            lines.append(f"  {k:2d}   {self.band_lo[k]:<16.10g}  {self.band_hi[k]:<16.10g}  "
+            lines.append(f"  {k:2d}   {self.lower[k]:<16.10g}  {self.upper[k]:<16.10g}  "
                          f"{self.error[k]:<11.4e}  {self.sampled_error[k]:.4e}")
         lines.append("  steps (products) to reach eps: " + ", ".join(
             f"{e}: {'never' if s is None else f'{s} ({self.products_to_eps[e]})'}" for e, s in self.steps_to_eps.items()))
@@ -338,6 +339,38 @@ class ScheduleAnalysis(Result):
         for h in self.hazards:
             lines.append(f"  hazard: {h}")
         return "\n".join(lines)
+
+
+def _hazards(sched: Schedule, k: int, lo: float, blo: np.ndarray, bhi: np.ndarray, err: np.ndarray,
+             min_inter: float, jmin: int, max_inter: float, flip: float, headroom: float, headroom_max: float,
+             folding: tuple[int, ...]) -> list[str]:
+    """The hazards of :func:`analyze_ns_schedule`, in words."""
+    hazards: list[str] = []
+    pk1 = float(sched(np.array([1.0]), k)[0])
+    if abs(1 - pk1) > 1e-2:
+        hazards.append(f"does not converge to 1: P_{k}(1) = {pk1:.4g} (singular values are spread around 1, "
+                       f"final band [{blo[-1]:.3g}, {bhi[-1]:.3g}])")
+    if err[-1] > 0.1:
+        hazards.append(f"after {k} steps the worst error on [{lo:g}, 1] is {err[-1]:.3g} (> 0.1)")
+    if min_inter < 0:
+        hazards.append(f"flips signs inside [{lo:g}, 1]: an intermediate value reaches {min_inter:.3g} "
+                       f"(after step {jmin})")
+    if max_inter > 1.5:
+        hazards.append(f"overshoots: intermediate values up to {max_inter:.3g}")
+    if flip < headroom_max:
+        hazards.append(f"a singular value above {flip:.4g} (after normalisation) comes out negative "
+                       "(sign flip)")
+    if headroom < 1.0 + 1e-9:
+        hazards.append("no headroom: inputs slightly above 1 (an underestimated norm) leave the band")
+    elif headroom < 1.05:
+        hazards.append(f"little headroom: inputs above {headroom:.4g} leave the band (a norm "
+                       "underestimated by more than that factor breaks the guarantee)")
+    if folding:
+        hazards.append(f"not monotone on [0, 1]: step(s) {list(folding)} fold their input range "
+                       "(the order of singular values is not preserved)")
+    if not np.all(np.isfinite(err)):
+        hazards.append("diverges (non-finite values) on [lo, 1]")
+    return hazards
 
 
 def analyze_ns_schedule(
@@ -372,7 +405,7 @@ def analyze_ns_schedule(
     Returns
     -------
     ScheduleAnalysis
-        ``band_lo[k], band_hi[k]``: the range of ``P_k`` on ``[lo, 1]`` for ``k = 0..steps``;
+        ``lower[k], upper[k]``: the range of ``P_k`` on ``[lo, 1]`` for ``k = 0..steps``;
         ``error[k] = max |1 - P_k|`` there; ``steps_to_eps``/``products_to_eps`` keyed by
         ``f"{eps:g}"``; ``lift_0_5``/``lift_0_9``: the smallest σ from which on ``P_steps >= 0.5``
         (``0.9``); ``monotone``: ``P_steps`` increasing on ``[0, 1]``; the smallest and largest
@@ -392,7 +425,7 @@ def analyze_ns_schedule(
     >>> bool(r.error[-1] < 1e-7), r.steps_to_eps["1e-07"]
     (True, 21)
     >>> r = analyze_ns_schedule("muon", 1e-3)
-    >>> round(float(r.band_lo[-1]), 3), round(float(r.band_hi[-1]), 3)
+    >>> round(float(r.lower[-1]), 3), round(float(r.upper[-1]), 3)
     (0.471, 1.202)
     """
     f = "analyze_ns_schedule"
@@ -440,37 +473,13 @@ def analyze_ns_schedule(
     headroom = float(xs[out[0] - 1]) if out.size and out[0] > 0 else (1.0 if out.size else headroom_max)
 
     facts = tuple(analyze_ns_step(s) for s in sched.steps)
-    hazards: list[str] = []
-    pk1 = float(sched(np.array([1.0]), k)[0])
-    if abs(1 - pk1) > 1e-2:
-        hazards.append(f"does not converge to 1: P_{k}(1) = {pk1:.4g} (singular values are spread around 1, "
-                       f"final band [{blo[-1]:.3g}, {bhi[-1]:.3g}])")
-    if err[-1] > 0.1:
-        hazards.append(f"after {k} steps the worst error on [{lo:g}, 1] is {err[-1]:.3g} (> 0.1)")
-    if min_inter < 0:
-        hazards.append(f"flips signs inside [{lo:g}, 1]: an intermediate value reaches {min_inter:.3g} "
-                       f"(after step {jmin})")
-    if max_inter > 1.5:
-        hazards.append(f"overshoots: intermediate values up to {max_inter:.3g}")
-    if flip < headroom_max:
-        hazards.append(f"a singular value above {flip:.4g} (after normalisation) comes out negative "
-                       "(sign flip)")
-    if headroom < 1.0 + 1e-9:
-        hazards.append("no headroom: inputs slightly above 1 (an underestimated norm) leave the band")
-    elif headroom < 1.05:
-        hazards.append(f"little headroom: inputs above {headroom:.4g} leave the band (a norm "
-                       "underestimated by more than that factor breaks the guarantee)")
-    if folding:
-        hazards.append(f"not monotone on [0, 1]: step(s) {list(folding)} fold their input range "
-                       "(the order of singular values is not preserved)")
-    if not np.all(np.isfinite(err)):
-        hazards.append("diverges (non-finite values) on [lo, 1]")
+    hazards = _hazards(sched, k, lo, blo, bhi, err, min_inter, jmin, max_inter, flip, headroom, headroom_max, folding)
     status, reason = Status.OK, "ok"
     if not np.all(np.isfinite(err)):
         status, reason = Status.INACCURATE, "the schedule diverges on [lo, 1]; check its coefficients"
     return ScheduleAnalysis(
         schedule=sched.name, lo=lo, steps=k, products=sched.products(k),
-        band_lo=blo, band_hi=bhi, error=err, sampled_error=np.array(serr),
+        lower=blo, upper=bhi, error=err, sampled_error=np.array(serr),
         steps_to_eps=steps_to, products_to_eps=prods_to, lift_0_5=lift5, lift_0_9=lift9,
         monotone=monotone, folding_steps=folding, min_intermediate=min_inter,
         min_intermediate_step=jmin, max_intermediate=max_inter, sign_flip_at=flip,
@@ -561,21 +570,14 @@ def analyze_ns_output(
     >>> bool(r.polar_error_fro < 1e-13), r.rank
     (True, 20)
     """
-    import scipy.linalg
-
     func = "analyze_ns_output"
     A = as_matrix(A, "A", func=func, keep_dtype=False)
     sched = ns_schedule(schedule)
-    k = sched.default_steps if steps is None else steps
-    diff = None
-    if X is None:
-        res = newton_schulz(A, sched, steps=k, precision=precision)
-        Xa = np.asarray(res.X, dtype=np.float64)
-        prec = res.precision
-        if precision is not None:
-            ref = np.asarray(newton_schulz(A, sched, steps=k).X, dtype=np.float64)
-            diff = float(np.linalg.norm(Xa - ref) / max(np.linalg.norm(ref), np.finfo(float).tiny))
-    else:
+    k = check_int(sched.default_steps if steps is None else steps, "steps", func=func, minimum=0)
+    if precision is not None:
+        check_option(precision, "precision", PRECISIONS, func=func)
+    given: tuple[np.ndarray, str, int] | None = None
+    if X is not None:
         if isinstance(X, NewtonSchulzResult):
             prec, k = X.precision, X.steps
             X = np.asarray(X)
@@ -584,6 +586,25 @@ def analyze_ns_output(
         Xa = as_matrix(X, "X", func=func, keep_dtype=False)
         if Xa.shape != A.shape:
             raise InputValueError(f"{func}: 'X' must have the shape of 'A' {A.shape}, got {Xa.shape}")
+        given = (Xa, prec, k)
+    return _analyze_ns_output(A, sched, k, precision, given=given)
+
+
+def _analyze_ns_output(A: np.ndarray, sched: Schedule, k: int, precision: str | None, *,
+                       given: tuple[np.ndarray, str, int] | None = None) -> OutputAnalysis:
+    """Unchecked body of :func:`analyze_ns_output` (``A`` a validated float64 matrix)."""
+    import scipy.linalg
+
+    diff = None
+    if given is None:
+        res = _newton_schulz(A, sched, k, precision)
+        Xa = np.asarray(res.X, dtype=np.float64)
+        prec = res.precision
+        if precision is not None:
+            ref = np.asarray(_newton_schulz(A, sched, k, None).X, dtype=np.float64)
+            diff = float(np.linalg.norm(Xa - ref) / max(np.linalg.norm(ref), np.finfo(float).tiny))
+    else:
+        Xa, prec, k = given
     m, n = A.shape
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     if not np.all(np.isfinite(Xa)):
@@ -616,8 +637,9 @@ def analyze_ns_output(
             nrm = float(np.linalg.norm(s))
         else:
             nrm = float(s[0])
-        # eps is applied as if ||A|| = 1 (see newton_schulz): X0 = A / (||A|| (safety + eps))
-        sig = s[:r] / (nrm * (float(sched.safety) + sched.eps))
+        # eps is applied as if ||A|| = 1 (see newton_schulz): X0 = A / (||A|| (safety + eps)), or
+        # A / (||A|| safety) for the "clamp" rule
+        sig = s[:r] / (nrm * (float(sched.safety) + sched.additive_eps))
         pred = float(np.sqrt(np.sum((1 - sched(sig, k)) ** 2)) / nP)
     else:
         pred = 0.0
@@ -636,22 +658,22 @@ class BandCurve(Result):
     schedule: str
     steps: int
     lows: NDArray[np.float64]
-    band_lo: NDArray[np.float64]
-    band_hi: NDArray[np.float64]
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
     rigour: Rigour = Rigour.NUMERICAL
     status: Status = Status.OK
     reason: str = "ok"
 
     @property
     def error(self) -> NDArray[np.float64]:
-        return np.maximum(np.abs(1 - self.band_lo), np.abs(1 - self.band_hi))
+        return np.maximum(np.abs(1 - self.lower), np.abs(1 - self.upper))
 
 
 def ns_band_curve(schedule: Any, lows: ArrayLike | None = None, *, steps: int | None = None) -> BandCurve:
     """Band ``[min, max] P_k([ℓ, 1])`` for each ``ℓ`` in ``lows`` (default 1e-8 .. 1, 97 points).
 
     >>> c = ns_band_curve("cubic", [1e-3, 0.5], steps=20)
-    >>> [round(float(v), 6) for v in c.band_lo]
+    >>> [round(float(v), 6) for v in c.lower]
     [0.999936, 1.0]
     """
     sched = ns_schedule(schedule)
@@ -664,4 +686,4 @@ def ns_band_curve(schedule: Any, lows: ArrayLike | None = None, *, steps: int | 
     for i, lo in enumerate(ls):
         a, b, _ = _band_path(sched, float(lo), 1.0, k)
         blo[i], bhi[i] = a[-1], b[-1]
-    return BandCurve(schedule=sched.name, steps=k, lows=ls, band_lo=blo, band_hi=bhi)
+    return BandCurve(schedule=sched.name, steps=k, lows=ls, lower=blo, upper=bhi)

@@ -45,6 +45,9 @@ Implementation notes
 * **Torch.**  A ``torch.Tensor`` argument runs natively in torch on its device and dtype (torch is
   imported only then) with the same ``baddbmm`` formulation and rounding points as the emulation,
   so the two agree up to the order of float32 accumulation; the result's ``X`` is then a tensor.
+  Every operation on the data is a differentiable torch op, so an input with ``requires_grad=True``
+  keeps its autograd graph (``result.X`` can be back-propagated through); the power-of-two
+  exponent of the pre-scaling is a constant, computed without gradient.
 
 References
 ----------
@@ -269,9 +272,12 @@ def _denominator_low(nr: float, safety: float, eps: float, low: np.dtype) -> np.
 
     ``X.norm()`` of a bf16/fp16 tensor is returned in that dtype, and ``norm * safety`` and
     ``+ eps`` are each rounded to it; with the scale-invariant eps of this module the eps term is
-    ``norm * eps`` (equal to the public ``eps`` at unit norm).
+    ``norm * eps`` (equal to the public ``eps`` at unit norm); ``eps = 0`` (the "clamp" rule, which
+    never binds at unit norm) leaves ``norm * safety``.
     """
     nb = _rnd(np.float32(nr), low)
+    if eps == 0:
+        return np.float32(_rnd(nb * np.float32(safety), low))
     d = _rnd(_rnd(nb * np.float32(safety), low) + _rnd(nb * np.float32(eps), low), low)
     return np.float32(d)
 
@@ -285,7 +291,8 @@ def _is_torch(A: Any) -> bool:
     return mod.startswith("torch") and hasattr(A, "detach") and hasattr(A, "mT")
 
 
-def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | None) -> NewtonSchulzResult:
+def _check_torch(A: Any) -> None:
+    """Validate a torch tensor argument (the torch counterpart of ``as_array``)."""
     import torch
 
     if A.ndim < 2:
@@ -294,21 +301,30 @@ def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | No
         raise InputValueError(f"{_FUNC}: 'A' must be real, got torch dtype {A.dtype}")
     if A.numel() == 0:
         raise InputValueError(f"{_FUNC}: 'A' must be non-empty, got shape {tuple(A.shape)}")
-    if not torch.isfinite(A).all():
+    if not bool(torch.isfinite(A.detach()).all()):
         raise InputValueError(f"{_FUNC}: 'A' has non-finite entries (NaN or Inf)")
+
+
+def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | None) -> NewtonSchulzResult:
+    """The torch path.  Differentiable: when ``A.requires_grad`` the autograd graph is kept (every
+    operation is a differentiable torch op; the power-of-two exponent and the zero test are
+    constants, computed without gradient), so ``result.X`` can be back-propagated through."""
+    import torch
+
     dt = {None: A.dtype if A.dtype.is_floating_point else torch.float32, "bfloat16": torch.bfloat16,
           "float16": torch.float16, "float32": torch.float32}[precision]
     transposed = A.shape[-2] > A.shape[-1]
-    with torch.no_grad():
+    with torch.set_grad_enabled(torch.is_grad_enabled() and A.requires_grad):
         X = A.mT if transposed else A
         # exact power-of-two prescale in float32 (the low dtype keeps the exponent range of
         # float32 for bfloat16; float16 inputs are prescaled before the cast as well)
         Xf = X.float() if X.dtype != torch.float64 else X
-        amax = Xf.abs().amax(dim=(-2, -1), keepdim=True)
-        zero = amax == 0
-        _, e = torch.frexp(torch.where(zero, torch.ones_like(amax), amax))
-        e = torch.where(zero, torch.zeros_like(e), e)
-        Xf = torch.ldexp(Xf, -e.to(Xf.dtype))
+        with torch.no_grad():
+            amax = Xf.abs().amax(dim=(-2, -1), keepdim=True)
+            zero = amax == 0
+            _, e = torch.frexp(torch.where(zero, torch.ones_like(amax), amax))
+            e = torch.where(zero, torch.zeros_like(e), e)
+        Xf = Xf * torch.ldexp(torch.ones_like(amax), -e.to(Xf.dtype))
         X = Xf.to(dt)
         acc = torch.float64 if dt == torch.float64 else torch.float32  # norms accumulate in fp32 at least
         if schedule.normalization == "frobenius":
@@ -317,7 +333,10 @@ def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | No
         else:
             nrm = torch.linalg.matrix_norm(X.to(acc), ord=2, keepdim=True).to(dt)
         # scale-invariant eps (see the module notes); each operation rounds to dt as in a real run
-        denom = nrm * float(schedule.safety) + nrm * schedule.eps
+        if schedule.additive_eps:
+            denom = nrm * float(schedule.safety) + nrm * schedule.additive_eps
+        else:  # the "clamp" rule: max(norm, eps) is the norm at unit scale
+            denom = nrm * float(schedule.safety)
         denom = torch.where(denom > 0, denom, torch.ones_like(denom))
         X = X / denom
         bshape_t = X.shape[:-2]
@@ -351,7 +370,7 @@ def _newton_schulz_torch(A: Any, schedule: Schedule, k: int, precision: str | No
     nr = nrm.detach().reshape(-1).double().cpu().numpy()  # as rounded to the run's dtype
     ee = e.detach().reshape(-1).cpu().numpy().astype(np.int64)
     input_norm = np.ldexp(nr, ee.astype(np.int32))
-    eps_rel = np.where(nr > 0, schedule.eps / float(schedule.safety), 0.0)
+    eps_rel = np.where(nr > 0, schedule.additive_eps / float(schedule.safety), 0.0)
     bshape = tuple(A.shape[:-2])
     return NewtonSchulzResult(
         X=X, schedule=schedule.name, steps=k, products=sum(s.products for s in steps),
@@ -387,7 +406,8 @@ def newton_schulz(
     ----------
     A : (..., m, n) array_like or torch.Tensor
         Real matrix or stack of matrices.  Integer and bool inputs are converted to float64;
-        float32 input stays float32.  A torch tensor runs natively in torch.
+        float32 input stays float32.  A torch tensor runs natively in torch, differentiably (an
+        input that requires grad keeps its autograd graph).
     schedule : str, Schedule or coefficients
         Anything :func:`ns_schedule` accepts (default ``"cubic"``).
     steps : int, optional
@@ -439,8 +459,15 @@ def newton_schulz(
     if precision is not None:
         check_option(precision, "precision", PRECISIONS, func=_FUNC)
     if _is_torch(A):
+        _check_torch(A)
         return _newton_schulz_torch(A, sched, k, precision)
-    arr = as_array(A, "A", func=_FUNC, min_ndim=2)
+    return _newton_schulz(as_array(A, "A", func=_FUNC, min_ndim=2), sched, k, precision)
+
+
+def _newton_schulz(arr: Any, sched: Schedule, k: int, precision: str | None) -> NewtonSchulzResult:
+    """Unchecked body of :func:`newton_schulz`: ``arr`` a validated (..., m, n) array or torch tensor."""
+    if _is_torch(arr):
+        return _newton_schulz_torch(arr, sched, k, precision)
     shape = arr.shape
     m0, n0 = shape[-2], shape[-1]
     transposed = m0 > n0
@@ -454,7 +481,7 @@ def newton_schulz(
     if precision is None:
         dtype = arr.dtype
         nrm = _norms(B, sched)
-        denom = nrm * (safety + sched.eps)
+        denom = nrm * (safety + sched.additive_eps)
         denom = np.where(zero, 1.0, denom)
         out = np.empty((stack.shape[0], m, n), dtype=dtype)
         for i in range(stack.shape[0]):
@@ -477,7 +504,7 @@ def newton_schulz(
             else:
                 nr = float(_norms(X[None].astype(np.float64), sched)[0])
             nrm[i] = nr
-            d = _denominator_low(nr, safety, sched.eps, low) if not zero[i] else np.float32(1.0)
+            d = _denominator_low(nr, safety, sched.additive_eps, low) if not zero[i] else np.float32(1.0)
             X = _rnd(X / d, low)
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported in status
                 for st in step_list:
@@ -494,7 +521,7 @@ def newton_schulz(
         out = np.swapaxes(out, -1, -2)
     out = np.ascontiguousarray(out)
     bshape = shape[:-2]
-    eps_rel = np.where(nrm > 0, sched.eps / safety, 0.0)
+    eps_rel = np.where(nrm > 0, sched.additive_eps / safety, 0.0)
     input_norm = np.ldexp(nrm, e.astype(np.int32))
     status, reason = Status.OK, "ok"
     if not np.all(np.isfinite(out)):

@@ -1,8 +1,6 @@
-"""Newton–Schulz polynomial steps and schedules, with exact coefficients and named presets.
+"""Newton–Schulz schedules with exact coefficients, and the registry of named presets.
 
-A Newton–Schulz (NS) *step* is an odd polynomial ``p(x) = a1 x + a3 x^3 + a5 x^5 + ...``; applied
-to a matrix ``X = U diag(s) V^T`` it maps ``X`` to ``U diag(p(s)) V^T`` using only matrix
-products.  A *schedule* is a finite list of steps plus a rule for the steps beyond the list
+A Newton–Schulz (NS) *step* is an odd polynomial (:class:`~linalg_lab.ns.polynomials.Step`).  A *schedule* is a finite list of steps plus a rule for the steps beyond the list
 ("repeat" the last one or "cycle" through the list), the normalisation applied to the input
 before the first step (Frobenius or spectral norm, a multiplicative safety factor and an additive
 ``eps``), and a citation.
@@ -28,6 +26,14 @@ References
    methods and their application to the Muon algorithm", arXiv:2505.16932.
 .. [6] E. Grishina, M. Smirnov, M. Rakhuba, "Accelerating Newton–Schulz iteration for orthogonal
    polynomials with Chebyshev-type polynomials (CANS)", arXiv:2506.10935.
+.. [7] F. Cesista (leloykun), optimised Newton–Schulz coefficients,
+   https://leloykun.github.io/ponder/muon-opt-coeffs/ (credited by NVIDIA Emerging-Optimizers)
+.. [8] J. You, six-step Newton–Schulz coefficients, 23 Feb 2025,
+   https://twitter.com/YouJiacheng/status/1893704552689303901 (as shipped in
+   https://github.com/modula-systems/modula, ``modula/atom.py``).
+
+Adding a preset touches this file only: add an entry to :data:`PRESETS` (exact decimal strings and
+a provenance); the CLI's ``--preset`` choices, the report's preset tables and the tests read it.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ import json
 import math
 import numbers
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -45,186 +52,17 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import InputTypeError, InputValueError
+from .polynomials import Step, dec, to_fraction
 
-__all__ = ["Step", "Schedule", "PRESETS", "ns_schedule", "to_fraction"]
+_dec = dec  # the name this helper had here before it moved to .polynomials (kept for other modules)
+
+__all__ = ["Step", "Schedule", "PRESETS", "DEPRECATED_ALIASES", "EPS_MODES", "ns_schedule",
+           "parse_coefficients", "to_fraction"]
 
 _FUNC = "ns_schedule"
 
-
-def to_fraction(value: Any, name: str = "coefficient", *, func: str = _FUNC) -> Fraction:
-    """Convert a coefficient to an exact rational, keeping decimal literals exactly as written.
-
-    Strings are parsed as decimal (or ``p/q``) literals; Python floats go through their
-    shortest ``repr`` so that ``3.4445`` becomes ``6889/2000``; ints and Fractions are kept.
-
-    >>> to_fraction("3.4445")
-    Fraction(6889, 2000)
-    >>> to_fraction(-4.775)
-    Fraction(-191, 40)
-    """
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, bool):
-        raise InputTypeError(f"{func}: {name} must be a number, got bool {value!r}")
-    if isinstance(value, numbers.Integral):
-        return Fraction(int(value))
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        if not math.isfinite(v):
-            raise InputValueError(f"{func}: {name} must be finite, got {v!r}")
-        return Fraction(repr(v))
-    if isinstance(value, numbers.Rational):
-        return Fraction(value.numerator, value.denominator)
-    if isinstance(value, str):
-        s = value.strip().replace("\u2212", "-")  # accept a typographic minus sign
-        try:
-            f = Fraction(s)
-        except (ValueError, ZeroDivisionError):
-            raise InputValueError(
-                f"{func}: {name} {value!r} is not a number; write decimal literals such as "
-                "'3.4445' or ratios such as '15/8'"
-            ) from None
-        return f
-    raise InputTypeError(f"{func}: {name} must be a number or a decimal string, got "
-                         f"{type(value).__name__} {value!r}")
-
-
-@dataclasses.dataclass(frozen=True)
-class Step:
-    """One odd-polynomial Newton–Schulz step ``p(x) = a1 x + a3 x^3 + a5 x^5 + ...``.
-
-    Parameters
-    ----------
-    coeffs : tuple of Fraction
-        The coefficients ``(a1, a3, a5, ...)`` of the odd powers, exact.  Any numbers or decimal
-        strings are accepted by the constructor and converted with :func:`to_fraction`.
-
-    Examples
-    --------
-    >>> s = Step(("1.5", "-0.5"))
-    >>> s.degree, s.products
-    (3, 2)
-    >>> float(s(np.array([1.0]))[0])
-    1.0
-    >>> s.exact(Fraction(1, 2))
-    Fraction(11, 16)
-    """
-
-    coeffs: tuple[Fraction, ...]
-
-    def __post_init__(self) -> None:
-        raw = self.coeffs
-        if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-            raise InputTypeError(f"Step: coeffs must be a sequence of numbers, got {raw!r}")
-        cs = tuple(to_fraction(c, f"coefficient {i}", func="Step") for i, c in enumerate(raw))
-        if not cs:
-            raise InputValueError("Step: coeffs must be non-empty (a1, a3, a5, ...)")
-        # trailing zero coefficients do not change the polynomial; drop them (keep at least a1)
-        while len(cs) > 1 and cs[-1] == 0:
-            cs = cs[:-1]
-        object.__setattr__(self, "coeffs", cs)
-
-    # -- structure -------------------------------------------------------------------------
-    @property
-    def degree(self) -> int:
-        """The polynomial degree ``2 len(coeffs) - 1`` (1 for a pure scaling)."""
-        return 2 * len(self.coeffs) - 1
-
-    @property
-    def products(self) -> int:
-        """Matrix products per step: the Gram ``X X^T``, its powers, and one product with ``X``.
-
-        A degree-(2k+1) step costs k + 1 products for k >= 1 (cubic 2, quintic 3), 0 for k = 0.
-        """
-        k = len(self.coeffs) - 1
-        return 0 if k == 0 else k + 1
-
-    def as_floats(self) -> tuple[float, ...]:
-        """The coefficients correctly rounded to float64."""
-        return tuple(float(c) for c in self.coeffs)
-
-    def derivative_coeffs(self) -> tuple[Fraction, ...]:
-        """Coefficients ``(a1, 3 a3, 5 a5, ...)`` of the even polynomial ``p'(x)`` in powers ``x^0, x^2, ...``."""
-        return tuple((2 * i + 1) * c for i, c in enumerate(self.coeffs))
-
-    def second_derivative_coeffs(self) -> tuple[Fraction, ...]:
-        """Coefficients of the odd polynomial ``p''(x)`` in powers ``x^1, x^3, ...``: ``(6 a3, 20 a5, ...)``."""
-        return tuple((2 * i + 1) * (2 * i) * c for i, c in enumerate(self.coeffs))[1:]
-
-    # -- evaluation ------------------------------------------------------------------------
-    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Evaluate ``p`` in float64 (Horner's rule in ``x^2``); arrays are accepted elementwise."""
-        x = np.asarray(x, dtype=np.float64)
-        x2 = x * x
-        acc = np.full_like(x, float(self.coeffs[-1]))
-        for c in reversed(self.coeffs[:-1]):
-            acc = acc * x2 + float(c)
-        return acc * x
-
-    def derivative(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Evaluate ``p'(x)`` in float64."""
-        x = np.asarray(x, dtype=np.float64)
-        x2 = x * x
-        d = self.derivative_coeffs()
-        acc = np.full_like(x, float(d[-1]))
-        for c in reversed(d[:-1]):
-            acc = acc * x2 + float(c)
-        return acc
-
-    def exact(self, x: Fraction | int) -> Fraction:
-        """Evaluate ``p`` exactly at a rational point."""
-        x = Fraction(x)
-        x2 = x * x
-        acc = Fraction(0)
-        for c in reversed(self.coeffs):
-            acc = acc * x2 + c
-        return acc * x
-
-    def critical_points(self) -> tuple[float, ...]:
-        """Positive real critical points of ``p`` (roots of ``p'``), ascending, in float64 (numerical)."""
-        d = self.derivative_coeffs()
-        if len(d) == 1:
-            return ()
-        # p'(x) = q(y) with y = x^2; roots y > 0
-        roots = np.roots([float(c) for c in reversed(d)])
-        out = []
-        for r in roots:
-            if abs(r.imag) <= 1e-12 * max(1.0, abs(r)) and r.real > 0:
-                out.append(math.sqrt(r.real))
-        return tuple(sorted(out))
-
-    def __str__(self) -> str:
-        terms = []
-        for i, c in enumerate(self.coeffs):
-            txt = _dec(c)
-            if "/" in txt and c.denominator > 1000:
-                txt = f"{float(c)!r}…"  # non-terminating: show the double, marked inexact
-            terms.append(f"{txt}·x" + ("" if i == 0 else f"^{2 * i + 1}"))
-        return " + ".join(terms).replace("+ -", "- ")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"coeffs": [_dec(c) for c in self.coeffs], "degree": self.degree}
-
-
-def _dec(c: Fraction) -> str:
-    """A short exact rendering: a terminating decimal when there is one, else ``p/q``."""
-    den = c.denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
-    while den % 5 == 0:
-        den //= 5
-        fives += 1
-    if den != 1 or max(twos, fives) > 40:
-        return str(c)
-    k = max(twos, fives)
-    scaled = c * 10**k
-    s = str(abs(scaled.numerator))
-    if k:
-        s = s.rjust(k + 1, "0")
-        s = (s[:-k] + "." + s[-k:]).rstrip("0").rstrip(".")
-    return ("-" if c < 0 else "") + s
+#: How the normalisation's ``eps`` enters (see :class:`Schedule`).
+EPS_MODES = ("add", "clamp")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,16 +85,22 @@ class Schedule:
     safety : Fraction
         Multiplicative safety factor on the norm (1.02 for Polar Express in modded-nanogpt).
     eps : float
-        Additive constant in the denominator (1e-7 in most public implementations).
+        The constant of the normalisation (1e-7 in most public implementations).
     provenance : str
         Where the coefficients come from.
+    eps_mode : {"add", "clamp"}
+        How ``eps`` enters: "add" is ``X0 = A / (norm * safety + eps)`` (most public
+        implementations); "clamp" is ``X0 = A / max(norm * safety, eps)`` (``torch.nn.functional.
+        normalize``, as NVIDIA Emerging-Optimizers uses).  :func:`newton_schulz` applies ``eps`` as
+        if the input had unit norm (scale invariance), so "clamp" never binds there and divides by
+        the norm alone.
 
     Examples
     --------
     >>> s = PRESETS["polar-express-8"]
     >>> len(s.steps), s.step(20) == s.steps[-1]
     (8, True)
-    >>> [st.degree for st in ns_schedule("you5").steps_for(3)]
+    >>> [st.degree for st in ns_schedule("cesista5").steps_for(3)]
     [5, 5, 5]
     """
 
@@ -268,6 +112,12 @@ class Schedule:
     safety: Fraction = Fraction(1)
     eps: float = 1e-7
     provenance: str = ""
+    eps_mode: Literal["add", "clamp"] = "add"
+
+    @property
+    def additive_eps(self) -> float:
+        """The ``eps`` added to ``norm * safety`` at unit scale: ``eps`` for "add", 0 for "clamp"."""
+        return self.eps if self.eps_mode == "add" else 0.0
 
     def __post_init__(self) -> None:
         steps = tuple(s if isinstance(s, Step) else Step(tuple(s)) for s in self.steps)
@@ -282,6 +132,10 @@ class Schedule:
             raise InputValueError(
                 f"Schedule {self.name!r}: 'normalization' must be one of {{'frobenius', 'spectral'}}. "
                 f"Got {self.normalization!r} instead."
+            )
+        if self.eps_mode not in EPS_MODES:
+            raise InputValueError(
+                f"Schedule {self.name!r}: 'eps_mode' must be one of {{'add', 'clamp'}}. Got {self.eps_mode!r} instead."
             )
         safety = to_fraction(self.safety, "safety", func="Schedule")
         if safety <= 0:
@@ -324,19 +178,22 @@ class Schedule:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "steps": [[_dec(c) for c in s.coeffs] for s in self.steps],
+            "steps": [[dec(c) for c in s.coeffs] for s in self.steps],
             "beyond": self.beyond,
             "default_steps": self.default_steps,
             "normalization": self.normalization,
-            "safety": _dec(self.safety),
+            "safety": dec(self.safety),
             "eps": self.eps,
+            "eps_mode": self.eps_mode,
             "provenance": self.provenance,
         }
 
     def describe(self) -> str:
         lines = [f"schedule {self.name!r}: {len(self.steps)} listed step(s), beyond the list: {self.beyond}, "
                  f"usually {self.default_steps} steps ({self.products()} matrix products)",
-                 f"  normalisation: X0 = A / ({self.normalization} norm * {_dec(self.safety)} + {self.eps:g})"]
+                 "  normalisation: X0 = A / " + (f"({self.normalization} norm * {dec(self.safety)} + {self.eps:g})"
+                                                  if self.eps_mode == "add" else
+                                                  f"max({self.normalization} norm * {dec(self.safety)}, {self.eps:g})")]
         for i, s in enumerate(self.steps):
             lines.append(f"  step {i}: p(x) = {s}")
         if self.provenance:
@@ -409,8 +266,8 @@ PRESETS: dict[str, Schedule] = {
         provenance="K. Jordan, Muon (2024), kellerjordan.github.io/posts/muon; also Moonlight, "
                    "torch.optim.Muon default, optax 'standard'; X0 = X/(||X||_F + 1e-7)",
     ),
-    "you5": Schedule(
-        name="you5",
+    "cesista5": Schedule(
+        name="cesista5",
         steps=_steps([
             ("4.0848", "-6.8946", "2.9270"),
             ("3.9505", "-6.3029", "2.6377"),
@@ -420,8 +277,31 @@ PRESETS: dict[str, Schedule] = {
         ]),
         beyond="cycle",
         default_steps=5,
-        provenance="J. You, modded-nanogpt medium record (PR #81); Dion; optax 'dion'; NVIDIA "
-                   "Emerging-Optimizers 'quintic' (which cycles through the list beyond 5 steps)",
+        provenance="F. Cesista (leloykun), coefficients optimised on his blog "
+                   "(leloykun.github.io/ponder/muon-opt-coeffs); shipped in modded-nanogpt's medium record "
+                   "(PR #81 by Cesista, train_gpt_medium.py); also Dion, optax "
+                   "'dion', NVIDIA Emerging-Optimizers 'quintic' (which credits his blog and cycles through the "
+                   "list beyond 5 steps); X0 = X/(||X||_F + 1e-7). Formerly mislabelled 'you5' (J. You)",
+    ),
+    "you6": Schedule(
+        name="you6",
+        steps=_steps([
+            ("3955/1024", "-8306/1024", "5008/1024"),
+            ("3735/1024", "-6681/1024", "3463/1024"),
+            ("3799/1024", "-6499/1024", "3211/1024"),
+            ("4019/1024", "-6385/1024", "2906/1024"),
+            ("2677/1024", "-3029/1024", "1162/1024"),
+            ("2172/1024", "-1833/1024", "682/1024"),
+        ]),
+        beyond="repeat",
+        default_steps=6,
+        eps=0.0,
+        provenance="Jiacheng You (@YouJiacheng), six-step schedule found by optimisation "
+                   "(twitter.com/YouJiacheng/status/1893704552689303901, 23 Feb 2025; gist YouJiacheng/"
+                   "393c90cbdc23b09d5688815ba382288b); as shipped in modula (modula-systems/modula, "
+                   "modula/atom.py 'orthogonalize': X0 = X/||X||_F, exactly six steps); compared as "
+                   "'muon-You' in The Polar Express (arXiv:2505.16932). Beyond six steps this preset "
+                   "repeats the last (the source runs exactly six)",
     ),
     "polar-express-5": Schedule(
         name="polar-express-5",
@@ -462,9 +342,20 @@ PRESETS: dict[str, Schedule] = {
         ]),
         beyond="repeat",
         default_steps=5,
+        eps_mode="clamp",
         provenance="Grishina, Smirnov, Rakhuba, CANS (arXiv:2506.10935), as shipped in NVIDIA "
-                   "Emerging-Optimizers ('cans', repeat-last mode); X0 = X/(||X||_F + 1e-7)",
+                   "Emerging-Optimizers ('cans', repeat-last mode), which normalises with "
+                   "torch.nn.functional.normalize: X0 = X/max(||X||_F, 1e-7) (a clamp, not an addition)",
     ),
+}
+
+
+#: Old preset names kept working for a while: name -> (current name, why it changed).  Looking one
+#: up warns (``FutureWarning``, shown by default: the users of presets are end users) and returns the
+#: current preset.
+DEPRECATED_ALIASES: dict[str, tuple[str, str]] = {
+    "you5": ("cesista5", "the five-step set is Franz Cesista's (leloykun, modded-nanogpt PR #81), not "
+                         "Jiacheng You's; You's own six-step schedule is 'you6'"),
 }
 
 
@@ -511,6 +402,51 @@ def _parse_coeff_string(text: str) -> tuple[Step, ...]:
     return _steps_from_rows(rows, f"coefficient string {text!r}")
 
 
+def parse_coefficients(text: str, **overrides: Any) -> Schedule:
+    """A custom schedule from a coefficient string ``"a1,a3,a5;a1,a3,a5"`` (one step per ``;``).
+
+    Unlike :func:`ns_schedule`, the text is never taken for a preset name or a file: anything that
+    is not a list of numbers is reported as malformed coefficients (the CLI's ``--coeffs``).
+
+    Parameters
+    ----------
+    text : str
+        Decimal literals or ratios separated by ``,`` (or spaces) within a step and ``;`` between
+        steps; any odd degree.
+    **overrides
+        Schedule fields to replace (``default_steps``, ``eps``, ...).
+
+    Returns
+    -------
+    Schedule
+        Named "custom", repeating the last step, ``default_steps`` = the number of listed steps.
+
+    Raises
+    ------
+    InputValueError
+        The text is empty or an item is not a number.
+
+    Examples
+    --------
+    >>> s = parse_coefficients("3.4445,-4.7750,2.0315")
+    >>> s.name, len(s.steps), s.default_steps
+    ('custom', 1, 1)
+    >>> parse_coefficients("abc")
+    Traceback (most recent call last):
+    ...
+    linalg_lab._validation.InputValueError: malformed coefficients 'abc': ns_schedule: coefficient 0 of step 0 'abc' is not a number; write decimal literals such as '3.4445' or ratios such as '15/8'
+    """
+    if not isinstance(text, str):
+        raise InputTypeError(f"parse_coefficients: 'text' must be a string, got {type(text).__name__} {text!r}")
+    try:
+        steps = _parse_coeff_string(text)
+    except InputValueError as exc:
+        raise InputValueError(f"malformed coefficients {text!r}: {exc}") from None
+    kw: dict[str, Any] = {"name": "custom", "default_steps": len(steps), "provenance": f"coefficients {text!r}"}
+    kw.update(overrides)
+    return Schedule(steps=steps, **kw)
+
+
 def _from_json(path: Path, **overrides: Any) -> Schedule:
     try:
         data = json.loads(path.read_text())
@@ -523,7 +459,8 @@ def _from_json(path: Path, **overrides: Any) -> Schedule:
             f"{_FUNC}: {str(path)!r} must hold an object with a 'steps' list, e.g. "
             '{"name": "mine", "steps": [["3.4445", "-4.7750", "2.0315"]], "beyond": "repeat"}'
         )
-    known = {"name", "steps", "beyond", "default_steps", "normalization", "safety", "eps", "provenance"}
+    known = {"name", "steps", "beyond", "default_steps", "normalization", "safety", "eps", "provenance",
+             "eps_mode"}
     unknown = set(data) - known
     if unknown:
         raise InputValueError(f"{_FUNC}: {str(path)!r} has unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
@@ -549,8 +486,8 @@ def ns_schedule(name_or_coeffs: Any, **overrides: Any) -> Schedule:
     name_or_coeffs : str, Schedule, sequence or path
         One of
 
-        - a preset name (see :data:`PRESETS`): ``"cubic"``, ``"pade5"``, ``"muon"``, ``"you5"``,
-          ``"polar-express-5"``, ``"polar-express-8"``, ``"cans-5"``;
+        - a preset name: any key of :data:`PRESETS` (``"cubic"``, ``"muon"``, ``"cesista5"``,
+          ``"you6"``, ...; the deprecated names of :data:`DEPRECATED_ALIASES` warn and still work);
         - a :class:`Schedule` (returned as is, with ``overrides`` applied);
         - a coefficient string ``"a1,a3,a5;a1,a3,a5"`` (one step per ``;``, any odd degree, the
           CLI's ``--coeffs`` form);
@@ -598,6 +535,11 @@ def ns_schedule(name_or_coeffs: Any, **overrides: Any) -> Schedule:
         if not key:
             raise InputValueError(f"{_FUNC}: empty schedule; give a preset name ({_preset_list()}) or coefficients")
         norm = key.lower().replace("_", "-")
+        if norm in DEPRECATED_ALIASES and norm not in PRESETS:
+            current, why = DEPRECATED_ALIASES[norm]
+            warnings.warn(f"{_FUNC}: the preset name {norm!r} is deprecated; use {current!r} ({why})",
+                          FutureWarning, stacklevel=2)
+            norm = current
         if norm in PRESETS:
             s = PRESETS[norm]
             return dataclasses.replace(s, **overrides) if overrides else s

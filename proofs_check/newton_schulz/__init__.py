@@ -2,7 +2,8 @@
 
 Every function takes a step or schedule as :func:`linalg_lab.ns_schedule` accepts it (preset
 names, coefficient strings and lists, JSON files) with the coefficients kept as exact rationals,
-and returns a frozen certificate with ``certified: bool`` and the enclosures behind it:
+and returns a frozen certificate with a ``verdict`` (``certified`` is derived from it), ``rigour``,
+``status``/``reason`` and the enclosures behind it:
 
 - :func:`fixed_points`: exact real fixed points, multipliers and stability, 2-cycles, critical
   points and values, positive zeros (sign-flip thresholds);
@@ -15,10 +16,12 @@ and returns a frozen certificate with ``certified: bool`` and the enclosures beh
 """
 from ._common import AlgebraicReal
 from .absorbing import AbsorbingInterval, AttractingCycle, absorbing_interval
-from .band import Headroom, ScheduleBand, StepsToTolerance, headroom, schedule_band, steps_to_tolerance
+from .band import ScheduleBand, schedule_band
 from .basins import BasinInterval, BasinMap, Trap, basins
 from .certify import ScheduleCertificate, certify_schedule
 from .fixed_points import CriticalPoint, FixedPoint, FixedPointsResult, PeriodicOrbit, fixed_points
+from .headroom import Headroom, headroom
+from .steps import StepsToTolerance, steps_to_tolerance
 
 __all__ = [
     "fixed_points", "basins", "schedule_band", "absorbing_interval", "headroom", "steps_to_tolerance",

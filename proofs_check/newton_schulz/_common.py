@@ -10,13 +10,18 @@ from typing import Any
 
 from flint import arb, fmpq_poly, fmpz_poly
 
-from linalg_lab._validation import InputTypeError, InputValueError
-from linalg_lab.ns.schedules import Schedule, Step, ns_schedule, to_fraction
+from linalg_lab.internal import InputTypeError, InputValueError, Verdict
+from linalg_lab.ns import Schedule, Step, ns_schedule, to_fraction
 
 from .._arb import lower_float, upper_float, working_prec
 from ._poly import OddMap, frac_of, real_roots
 
-__all__ = ["AlgebraicReal", "as_step", "as_schedule", "exact_real", "algebraic_roots", "step_label"]
+__all__ = ["AlgebraicReal", "as_step", "as_schedule", "exact_real", "algebraic_roots", "step_label", "verdict_of"]
+
+
+def verdict_of(proved: bool) -> Verdict:
+    """``Verdict.PROVED`` when every claim of a certificate was established, else ``UNDECIDED``."""
+    return Verdict.PROVED if proved else Verdict.UNDECIDED
 
 
 def as_schedule(schedule: Any, *, func: str) -> Schedule:

@@ -26,7 +26,7 @@ from typing import Any
 
 from flint import arb, arb_poly, ctx, fmpq, fmpq_poly
 
-from linalg_lab.ns.schedules import Step
+from linalg_lab.ns import Step
 
 __all__ = ["OddMap", "to_fmpq", "real_roots", "ball_of", "frac_of", "DEFAULT_PREC"]
 

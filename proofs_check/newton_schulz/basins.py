@@ -9,12 +9,10 @@ from typing import Any, Callable
 
 from flint import arb, fmpq_poly
 
-from linalg_lab._results import Status
-from linalg_lab._validation import InputValueError, check_int
+from linalg_lab.internal import Certificate, InputValueError, Rigour, Status, Verdict, check_int
 
 from .._arb import lower_float, upper_float, working_prec
-from .._certificate import Certificate
-from ._common import as_step, exact_real
+from ._common import as_step, exact_real, verdict_of
 from ._poly import DEFAULT_PREC, OddMap, frac_of, real_roots, to_fmpq
 
 __all__ = ["BasinInterval", "Trap", "BasinMap", "basins"]
@@ -78,9 +76,10 @@ class BasinMap(Certificate):
     undecided_width: float
     traps: tuple[Trap, ...]
     escape_radius: float | None
-    certified: bool
+    verdict: Verdict
     status: Status
     reason: str
+    rigour: Rigour = Rigour.CERTIFIED  # every number is an Arb enclosure or exact
 
     def fate_of(self, x: float) -> str:
         """The fate of the point ``x`` (``"undecided"`` inside an undecided interval)."""
@@ -286,7 +285,6 @@ def basins(step: Any, lo: Any = 0.0, hi: Any = 3.0, *, resolution: int = 36, ind
     max_iter = check_int(max_iter, "max_iter", func=_FUNC, minimum=1)
     max_intervals = check_int(max_intervals, "max_intervals", func=_FUNC, minimum=1)
     pm = OddMap(st.coeffs)
-    coeffs = tuple(st.coeffs)
     from .absorbing import absorbing_interval
     from .fixed_points import fixed_points
 
@@ -295,152 +293,187 @@ def basins(step: Any, lo: Any = 0.0, hi: Any = 3.0, *, resolution: int = 36, ind
     except InputValueError as exc:  # p = 0 or p = id: name this function, not the helper
         raise InputValueError(str(exc).replace("fixed_points:", f"{_FUNC}:", 1)) from None
     with working_prec(prec):
-        traps: list[tuple[arb, arb, str, str]] = []  # (lo, hi, fate, target)
-        trap_out: list[Trap] = []
-        for f in fp.fixed_points:
-            if f.stability not in ("attracting", "super-attracting"):
-                continue
-            xb = f.x.ball()
-            xc = Fraction(float(f.x))
-            scale = max(1.0, abs(float(f.x)))
-            fate, tname = _fate_name(f.x.value, f"x*={float(f.x):.12g}")
-            for k in range(0, 45):
-                r = Fraction(scale) / Fraction(2) ** k * Fraction(3, 4)
-                A = arb(to_fmpq(xc - r)).lower()
-                B = arb(to_fmpq(xc + r)).upper()
-                if not (A < xb and xb < B):
-                    continue
-                L, U = pm.range(A, B)
-                if not (L >= A and U <= B):
-                    continue
-                dl, du = pm.drange(A, B)
-                if dl > -1 and du < 1:
-                    traps.append((A, B, fate, tname))
-                    c = max(float(abs(dl).upper()), float(abs(du).upper()))
-                    trap_out.append(Trap(name=tname, fate=fate, lower=lower_float(A), upper=upper_float(B),
-                                         contraction=c,
-                                         description=f"p(T) ⊆ T and |p'| <= {c:.3g} < 1 on T: converges to "
-                                                     f"{f.x.expr if f.x.value is not None else tname}"))
-                    break
-        # attracting cycles: the 2-cycles found exactly, and the cycle certified inside J
+        traps, trap_out = _fixed_point_traps(pm, fp)
         J = absorbing_interval(st, prec=prec)
-        cycles: list[list[float]] = []
-        for o in fp.period2:
-            if o.stability in ("attracting", "super-attracting"):
-                cycles.append([float(q) for q in o.points])
-        if J.certified and J.cycle is not None and J.cycle.period >= 2:
-            pts = [(a + b) / 2 for a, b in zip(J.cycle.points_lower, J.cycle.points_upper)]
-            for cyc in (pts, [-x for x in pts]):
-                if not any(_same_cycle(cyc, c) for c in cycles):
-                    cycles.append(cyc)
-        for cyc in cycles:
-            got = _cycle_traps(pm, cyc)
-            if got is None:
-                continue
-            balls, c = got
-            tname = f"{len(cyc)}-cycle {{{', '.join(f'{x:.6g}' for x in sorted(cyc))}}}"
-            for A, B in balls:
-                traps.append((A, B, "absorbed", tname))
-            trap_out.append(Trap(name=tname, fate="absorbed", lower=min(lower_float(A) for A, _ in balls),
-                                 upper=max(upper_float(B) for _, B in balls), contraction=c,
-                                 description=f"intervals T_i around the cycle with p(T_i) ⊆ T_(i+1) and "
-                                             f"prod max|p'| <= {c:.3g} < 1: converges to the cycle"))
+        _cycle_traps_into(pm, fp, J, traps, trap_out)
         n_specific = len(traps)
-        # an absorbing interval for the positive attractor when no attracting fixed point is in it
-        if J.certified:
-            inside = any(t.lower >= J.lower and t.upper <= J.upper or (t.lower <= J.lower and J.upper <= t.upper)
-                         for t in trap_out)
-            covered = any(J.lower <= float(f.x) <= J.upper for f in fp.attracting())
-            if not inside and not covered:
-                A = arb(to_fmpq(Fraction(J.lower))).lower()
-                B = arb(to_fmpq(Fraction(J.upper))).upper()
-                desc = "absorbing interval p(J) ⊆ J" + (f" holding an attracting {J.cycle.period}-cycle"
-                                                         if J.cycle is not None else "")
-                traps.append((A, B, "absorbed", "J+"))
-                traps.append((-B, -A, "absorbed", "J-"))
-                trap_out.append(Trap(name="J+", fate="absorbed", lower=J.lower, upper=J.upper,
-                                     contraction=J.derivative_bound, description=desc))
-                trap_out.append(Trap(name="J-", fate="absorbed", lower=-J.upper, upper=-J.lower,
-                                     contraction=J.derivative_bound, description="-J+ (p is odd)"))
+        _absorbing_traps_into(fp, J, traps, trap_out)
         R = _escape_radius(pm)
-        Rb = arb(to_fmpq(R)).upper() if R is not None else None
-        # obstacles: repelling / indifferent fixed points and 2-cycles outside every trap
-        obstacles: list[arb] = []
-        for f in fp.fixed_points:
-            if f.stability in ("repelling", "indifferent"):
-                obstacles.append(f.x.ball())
-        for o in fp.period2:
-            if o.stability != "attracting":
-                obstacles.extend(pt.ball() for pt in o.points)
-        obstacles = [ob for ob in obstacles
-                     if not any(ob.lower() >= A and ob.upper() <= B for A, B, _, _ in traps)]
+        classify = _classifier(pm, fp, traps, n_specific, R, max_iter)
+        pieces, budget_hit = _partition(fp, classify, flo, fhi, resolution, max_intervals, progress)
+    return _basin_map(tuple(st.coeffs), flo, fhi, resolution, pieces, budget_hit, max_intervals, trap_out, R)
 
-        specific = traps[:n_specific]
-        general = traps[n_specific:]
-        # keep following an interval absorbed into J when a more specific trap lies inside J
-        nested = any(SA >= GA and SB <= GB for SA, SB, _, _ in specific for GA, GB, _, _ in general)
 
-        def classify(A: arb, B: arb) -> tuple[str, str | None, int] | None:
-            fallback = None
-            for it in range(max_iter + 1):
-                for TA, TB, fate, tname in specific:
-                    if A >= TA and B <= TB:
-                        return fate, tname, it
-                if fallback is None:
-                    for TA, TB, fate, tname in general:
-                        if A >= TA and B <= TB:
-                            fallback = (fate, tname, it, True)
-                            if not nested:
-                                return fallback
-                if Rb is not None and (A > Rb or B < -Rb):
-                    return "diverges", None, it
-                if fallback is None:
-                    for ob in obstacles:
-                        if ob.upper() >= A and ob.lower() <= B:
-                            return None
-                if not (A.is_finite() and B.is_finite()):
-                    return fallback
-                A, B = pm.range(A, B)
-            return fallback
-
-        # exact dyadic fixed points inside [lo, hi] split the domain
-        cuts = []
-        for f in fp.fixed_points:
-            v = f.x.value
-            if f.stability in ("attracting", "super-attracting"):
-                continue  # inside its trap: the neighbouring intervals cover it
-            if v is not None and flo <= v <= fhi and v.denominator & (v.denominator - 1) == 0:
-                cuts.append(v)
-        pieces: list[tuple[Fraction, Fraction, str, str | None, int]] = []
-        for v in cuts:
-            fate, tname = _fate_name(v, f"x*={float(v):.12g}")
-            pieces.append((v, v, fate, tname if fate == "absorbed" else None, 0))
-        bounds = [flo] + [v for v in cuts if flo < v < fhi] + [fhi]
-        min_w = (fhi - flo) / Fraction(2) ** resolution
-        stack = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)][::-1]
-        done = 0
-        budget_hit = False
-        while stack:
-            a, b = stack.pop()
-            if done >= max_intervals:
-                budget_hit = True
-                pieces.append((a, b, "undecided", None, 0))
+def _fixed_point_traps(pm: OddMap, fp: Any) -> tuple[list[tuple[arb, arb, str, str]], list[Trap]]:
+    """Around each attracting fixed point, ``T`` with ``p(T) ⊆ T`` and ``|p'| < 1`` on ``T``."""
+    traps: list[tuple[arb, arb, str, str]] = []  # (lo, hi, fate, target)
+    trap_out: list[Trap] = []
+    for f in fp.fixed_points:
+        if f.stability not in ("attracting", "super-attracting"):
+            continue
+        xb = f.x.ball()
+        xc = Fraction(float(f.x))
+        scale = max(1.0, abs(float(f.x)))
+        fate, tname = _fate_name(f.x.value, f"x*={float(f.x):.12g}")
+        for k in range(0, 45):
+            r = Fraction(scale) / Fraction(2) ** k * Fraction(3, 4)
+            A = arb(to_fmpq(xc - r)).lower()
+            B = arb(to_fmpq(xc + r)).upper()
+            if not (A < xb and xb < B):
                 continue
-            A, B = arb(to_fmpq(a)), arb(to_fmpq(b))
-            got = classify(A.lower(), B.upper())
-            if got is not None and len(got) == 4 and b - a > min_w:
-                got = None  # only the general absorbing interval was reached: refine to find the cycle's basin
-            if got is not None:
-                pieces.append((a, b, got[0], got[1], got[2]))
-            elif b - a <= min_w:
-                pieces.append((a, b, "undecided", None, 0))
-            else:
-                m = (a + b) / 2
-                stack.append((m, b))
-                stack.append((a, m))
-            done += 1
-            if progress is not None and done % 256 == 0:
-                progress(done, len(stack))
+            L, U = pm.range(A, B)
+            if not (L >= A and U <= B):
+                continue
+            dl, du = pm.drange(A, B)
+            if dl > -1 and du < 1:
+                traps.append((A, B, fate, tname))
+                c = max(float(abs(dl).upper()), float(abs(du).upper()))
+                trap_out.append(Trap(name=tname, fate=fate, lower=lower_float(A), upper=upper_float(B),
+                                     contraction=c,
+                                     description=f"p(T) ⊆ T and |p'| <= {c:.3g} < 1 on T: converges to "
+                                                 f"{f.x.expr if f.x.value is not None else tname}"))
+                break
+    return traps, trap_out
+
+
+def _cycle_traps_into(pm: OddMap, fp: Any, J: Any, traps: list, trap_out: list[Trap]) -> None:
+    """Attracting cycles: the 2-cycles found exactly, and the cycle certified inside ``J``."""
+    cycles: list[list[float]] = []
+    for o in fp.period2:
+        if o.stability in ("attracting", "super-attracting"):
+            cycles.append([float(q) for q in o.points])
+    if J.certified and J.cycle is not None and J.cycle.period >= 2:
+        pts = [(a + b) / 2 for a, b in zip(J.cycle.points_lower, J.cycle.points_upper)]
+        for cyc in (pts, [-x for x in pts]):
+            if not any(_same_cycle(cyc, c) for c in cycles):
+                cycles.append(cyc)
+    for cyc in cycles:
+        got = _cycle_traps(pm, cyc)
+        if got is None:
+            continue
+        balls, c = got
+        tname = f"{len(cyc)}-cycle {{{', '.join(f'{x:.6g}' for x in sorted(cyc))}}}"
+        for A, B in balls:
+            traps.append((A, B, "absorbed", tname))
+        trap_out.append(Trap(name=tname, fate="absorbed", lower=min(lower_float(A) for A, _ in balls),
+                             upper=max(upper_float(B) for _, B in balls), contraction=c,
+                             description=f"intervals T_i around the cycle with p(T_i) ⊆ T_(i+1) and "
+                                         f"prod max|p'| <= {c:.3g} < 1: converges to the cycle"))
+
+
+def _absorbing_traps_into(fp: Any, J: Any, traps: list, trap_out: list[Trap]) -> None:
+    """An absorbing interval ``±J`` for the positive attractor when no attracting fixed point is in it."""
+    if not J.certified:
+        return
+    inside = any(t.lower >= J.lower and t.upper <= J.upper or (t.lower <= J.lower and J.upper <= t.upper)
+                 for t in trap_out)
+    covered = any(J.lower <= float(f.x) <= J.upper for f in fp.attracting())
+    if inside or covered:
+        return
+    A = arb(to_fmpq(Fraction(J.lower))).lower()
+    B = arb(to_fmpq(Fraction(J.upper))).upper()
+    desc = "absorbing interval p(J) ⊆ J" + (f" holding an attracting {J.cycle.period}-cycle"
+                                             if J.cycle is not None else "")
+    traps.append((A, B, "absorbed", "J+"))
+    traps.append((-B, -A, "absorbed", "J-"))
+    trap_out.append(Trap(name="J+", fate="absorbed", lower=J.lower, upper=J.upper,
+                         contraction=J.derivative_bound, description=desc))
+    trap_out.append(Trap(name="J-", fate="absorbed", lower=-J.upper, upper=-J.lower,
+                         contraction=J.derivative_bound, description="-J+ (p is odd)"))
+
+
+def _classifier(pm: OddMap, fp: Any, traps: list, n_specific: int, R: Fraction | None,
+                max_iter: int) -> Callable[[arb, arb], tuple | None]:
+    """``classify(A, B)``: follow ``[A, B]`` until it lies in a trap, escapes, or meets an obstacle."""
+    Rb = arb(to_fmpq(R)).upper() if R is not None else None
+    # obstacles: repelling / indifferent fixed points and 2-cycles outside every trap
+    obstacles: list[arb] = []
+    for f in fp.fixed_points:
+        if f.stability in ("repelling", "indifferent"):
+            obstacles.append(f.x.ball())
+    for o in fp.period2:
+        if o.stability != "attracting":
+            obstacles.extend(pt.ball() for pt in o.points)
+    obstacles = [ob for ob in obstacles
+                 if not any(ob.lower() >= A and ob.upper() <= B for A, B, _, _ in traps)]
+    specific = traps[:n_specific]
+    general = traps[n_specific:]
+    # keep following an interval absorbed into J when a more specific trap lies inside J
+    nested = any(SA >= GA and SB <= GB for SA, SB, _, _ in specific for GA, GB, _, _ in general)
+
+    def classify(A: arb, B: arb) -> tuple[str, str | None, int] | None:
+        fallback = None
+        for it in range(max_iter + 1):
+            for TA, TB, fate, tname in specific:
+                if A >= TA and B <= TB:
+                    return fate, tname, it
+            if fallback is None:
+                for TA, TB, fate, tname in general:
+                    if A >= TA and B <= TB:
+                        fallback = (fate, tname, it, True)
+                        if not nested:
+                            return fallback
+            if Rb is not None and (A > Rb or B < -Rb):
+                return "diverges", None, it
+            if fallback is None:
+                for ob in obstacles:
+                    if ob.upper() >= A and ob.lower() <= B:
+                        return None
+            if not (A.is_finite() and B.is_finite()):
+                return fallback
+            A, B = pm.range(A, B)
+        return fallback
+
+    return classify
+
+
+def _partition(fp: Any, classify: Callable, flo: Fraction, fhi: Fraction, resolution: int, max_intervals: int,
+               progress: Callable[[int, int], None] | None) -> tuple[list[tuple], bool]:
+    """Bisect ``[flo, fhi]`` until every piece is classified or reaches the width ``2^-resolution``."""
+    # exact dyadic fixed points inside [lo, hi] split the domain
+    cuts = []
+    for f in fp.fixed_points:
+        v = f.x.value
+        if f.stability in ("attracting", "super-attracting"):
+            continue  # inside its trap: the neighbouring intervals cover it
+        if v is not None and flo <= v <= fhi and v.denominator & (v.denominator - 1) == 0:
+            cuts.append(v)
+    pieces: list[tuple[Fraction, Fraction, str, str | None, int]] = []
+    for v in cuts:
+        fate, tname = _fate_name(v, f"x*={float(v):.12g}")
+        pieces.append((v, v, fate, tname if fate == "absorbed" else None, 0))
+    bounds = [flo] + [v for v in cuts if flo < v < fhi] + [fhi]
+    min_w = (fhi - flo) / Fraction(2) ** resolution
+    stack = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)][::-1]
+    done = 0
+    budget_hit = False
+    while stack:
+        a, b = stack.pop()
+        if done >= max_intervals:
+            budget_hit = True
+            pieces.append((a, b, "undecided", None, 0))
+            continue
+        A, B = arb(to_fmpq(a)), arb(to_fmpq(b))
+        got = classify(A.lower(), B.upper())
+        if got is not None and len(got) == 4 and b - a > min_w:
+            got = None  # only the general absorbing interval was reached: refine to find the cycle's basin
+        if got is not None:
+            pieces.append((a, b, got[0], got[1], got[2]))
+        elif b - a <= min_w:
+            pieces.append((a, b, "undecided", None, 0))
+        else:
+            m = (a + b) / 2
+            stack.append((m, b))
+            stack.append((a, m))
+        done += 1
+        if progress is not None and done % 256 == 0:
+            progress(done, len(stack))
+    return pieces, budget_hit
+
+
+def _basin_map(coeffs: tuple[Fraction, ...], flo: Fraction, fhi: Fraction, resolution: int, pieces: list[tuple],
+               budget_hit: bool, max_intervals: int, trap_out: list[Trap], R: Fraction | None) -> BasinMap:
+    """Merge neighbouring pieces with one fate and round their endpoints to float64."""
     pieces.sort(key=lambda t: (t[0], t[1]))
     merged: list[list[Any]] = []
     for a, b, fate, tname, steps in pieces:
@@ -468,4 +501,4 @@ def basins(step: Any, lo: Any = 0.0, hi: Any = 3.0, *, resolution: int = 36, ind
     return BasinMap(coeffs=coeffs, lo=float(flo), hi=float(fhi), resolution=resolution, intervals=intervals,
                     undecided_width=und_f, traps=tuple(trap_out),
                     escape_radius=None if R is None else upper_float(arb(to_fmpq(R))),
-                    certified=True, status=Status.OK, reason=reason)
+                    verdict=verdict_of(True), status=Status.OK, reason=reason)

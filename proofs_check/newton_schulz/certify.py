@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
-from linalg_lab._results import Status
-from linalg_lab._validation import InputValueError
+from linalg_lab.internal import Certificate, InputValueError, Rigour, Status, Verdict
 
-from .._certificate import Certificate
-from ._common import as_schedule
+from ._common import as_schedule, verdict_of
 from .absorbing import AbsorbingInterval, absorbing_interval
-from .band import Headroom, ScheduleBand, StepsToTolerance, headroom, schedule_band, steps_to_tolerance
+from .band import ScheduleBand, schedule_band
+from .basins import BasinMap, basins as basin_map
 from .fixed_points import FixedPointsResult, fixed_points
+from .headroom import Headroom, headroom
+from .steps import StepsToTolerance, steps_to_tolerance
 
 __all__ = ["ScheduleCertificate", "certify_schedule"]
 
@@ -19,8 +21,9 @@ __all__ = ["ScheduleCertificate", "certify_schedule"]
 @dataclasses.dataclass(frozen=True)
 class ScheduleCertificate(Certificate):
     """Every certified verdict about one schedule: the band on ``[lo, 1]``, steps to each
-    tolerance, headroom, and the dynamics (fixed points, absorbing interval) of the step that
-    repeats beyond the list."""
+    tolerance, headroom, and the dynamics (fixed points, absorbing interval and, on request, the
+    basin map on ``[0, max(2, headroom)]``) of the step that repeats beyond the list.  The verdict
+    is "proved" exactly when every part's is."""
 
     schedule: str
     lo: float
@@ -29,9 +32,11 @@ class ScheduleCertificate(Certificate):
     headroom: Headroom
     last_step: FixedPointsResult
     absorbing: AbsorbingInterval
-    certified: bool
+    verdict: Verdict
     status: Status
     reason: str
+    rigour: Rigour = Rigour.CERTIFIED  # every number is an Arb enclosure or exact
+    basins: BasinMap | None = None
 
     def summary(self) -> str:
         parts = [f"ScheduleCertificate for {self.schedule!r} on [{self.lo:.3g}, 1]: "
@@ -46,14 +51,30 @@ class ScheduleCertificate(Certificate):
                 parts.append(f"eps {t.eps:.0e}: undecided ({t.reason})")
         parts += ["", self.headroom.summary(), "", "step repeated beyond the list:", self.last_step.summary(),
                   "", self.absorbing.summary()]
+        if self.basins is not None:
+            parts += ["", self.basins.summary()]
         if self.reason:
             parts.append(f"reason: {self.reason}")
         return "\n".join(parts)
 
 
 def certify_schedule(schedule: Any, lo: Any = 1e-3, *, eps: tuple[float, ...] = (1e-1, 1e-3, 1e-7),
-                     steps: int | None = None) -> ScheduleCertificate:
-    """Run every certified analysis on ``schedule``; ``certified`` is the conjunction.
+                     steps: int | None = None, basins: bool = False) -> ScheduleCertificate:
+    """Run every certified analysis on ``schedule``; the verdict is "proved" when every part's is.
+
+    Parameters
+    ----------
+    schedule : str, Schedule or coefficients
+        Anything :func:`linalg_lab.ns_schedule` accepts.
+    lo : float, optional
+        The band, steps and headroom are those of ``[lo, 1]`` (default 1e-3).
+    eps : tuple of float, optional
+        Targets of :func:`steps_to_tolerance`.
+    steps : int, optional
+        Steps composed for the band and headroom (default: the schedule's usual count).
+    basins : bool, optional
+        Also certify the basin map of the repeated step on ``[0, max(2, headroom)]`` (headroom
+        capped at 10); default False.
 
     Examples
     --------
@@ -70,14 +91,19 @@ def certify_schedule(schedule: Any, lo: Any = 1e-3, *, eps: tuple[float, ...] = 
         fp = fixed_points(sch, index=last)
     except InputValueError as exc:  # the repeated step is p(x) = x or p(x) = 0: nothing isolated to list
         fp = FixedPointsResult(coeffs=tuple(sch.step(last).coeffs), fixed_points=(), period2=(),
-                               critical_points=(), positive_zeros=(), certified=False,
+                               critical_points=(), positive_zeros=(), verdict=verdict_of(False),
                                status=Status.UNDECIDED, reason=str(exc))
     J = absorbing_interval(sch, index=last)
     parts = [("band", band), ("headroom", hr), ("fixed points", fp), ("absorbing interval", J)]
+    bm = None
+    if basins:
+        top = hr.upper if math.isfinite(hr.upper) and hr.upper < 10 else 2.0
+        bm = basin_map(sch, 0, max(2.0, top), index=last)
+        parts.append(("basins", bm))
     parts += [(f"steps to eps={t.eps:g}", t) for t in tols]
     bad = [name for name, r in parts if not r.certified]
     certified = not bad
     return ScheduleCertificate(schedule=sch.name, lo=band.lo, band=band, tolerances=tols, headroom=hr,
-                               last_step=fp, absorbing=J, certified=certified,
+                               last_step=fp, absorbing=J, basins=bm, verdict=verdict_of(certified),
                                status=Status.OK if certified else Status.UNDECIDED,
                                reason="" if certified else "not certified: " + ", ".join(bad))

@@ -7,13 +7,11 @@ from typing import Any
 
 from flint import arb, fmpq_poly
 
-from linalg_lab._results import Status
-from linalg_lab._validation import InputValueError
-from linalg_lab.ns.schedules import Step
+from linalg_lab.internal import Certificate, InputValueError, Rigour, Status, Verdict
+from linalg_lab.ns import Step
 
 from .._arb import lower_float, upper_float, working_prec
-from .._certificate import Certificate
-from ._common import AlgebraicReal, algebraic_roots, as_step, divides
+from ._common import AlgebraicReal, algebraic_roots, as_step, divides, verdict_of
 from ._poly import DEFAULT_PREC, OddMap, to_fmpq
 
 __all__ = ["FixedPoint", "PeriodicOrbit", "CriticalPoint", "FixedPointsResult", "fixed_points"]
@@ -86,9 +84,10 @@ class FixedPointsResult(Certificate):
     period2: tuple[PeriodicOrbit, ...]
     critical_points: tuple[CriticalPoint, ...]
     positive_zeros: tuple[AlgebraicReal, ...]
-    certified: bool
+    verdict: Verdict
     status: Status
     reason: str
+    rigour: Rigour = Rigour.CERTIFIED  # every number is an Arb enclosure or exact
 
     def attracting(self) -> tuple[FixedPoint, ...]:
         """The (super-)attracting fixed points."""
@@ -156,6 +155,59 @@ def _eval(poly: fmpq_poly, x: arb) -> arb:
     from flint import arb_poly
 
     return arb_poly([arb(c) for c in poly.coeffs()])(x)
+
+
+def _period2_orbits(pm: OddMap, q: fmpq_poly, dq: fmpq_poly, g: fmpq_poly,
+                    prec: int) -> tuple[list[PeriodicOrbit], bool, list[str]]:
+    """Every real orbit of exact period 2: roots of ``p(p(x)) - x`` whose minimal polynomial does not
+    divide ``g = p(x) - x``, paired by their images, with the multiplier's stability decided exactly."""
+    orbits: list[PeriodicOrbit] = []
+    certified = True
+    notes: list[str] = []
+    X = fmpq_poly([0, 1])
+    g2 = q(q) - X
+    if g2.is_zero():
+        # only p(x) = -x: every x != 0 lies on the 2-cycle {x, -x}, a continuum that cannot be listed
+        return orbits, False, ["p(p(x)) = x identically: every x != 0 has exact period 2 (the orbits {x, -x}), "
+                               "so period2 cannot list them; this step is an isometry, not an orthogonalising step"]
+    mult2 = dq * dq(q)
+    pts = [a for a, _ in algebraic_roots(g2) if not divides(a.minimal_polynomial(), g)]
+    used = [False] * len(pts)
+    for i, a in enumerate(pts):
+        if used[i]:
+            continue
+        img = pm.P(a.ball())
+        partner = [j for j, b in enumerate(pts) if j != i and not used[j] and img.overlaps(b.ball())]
+        if len(partner) != 1:
+            certified = False
+            notes.append(f"could not pair the period-2 point {float(a):.6g}")
+            used[i] = True
+            continue
+        j = partner[0]
+        used[i] = used[j] = True
+        stab, lo, hi, ok = _decide(mult2, a.minimal_polynomial(), a, prec)
+        certified &= ok
+        orbits.append(PeriodicOrbit(points=(a, pts[j]), period=2, multiplier_lower=lo,
+                                    multiplier_upper=hi, stability=stab))
+    return orbits, certified, notes
+
+
+def _sign(a: AlgebraicReal, prec: int) -> int | None:
+    """The exact sign of an algebraic number: from its value when rational, else from its isolating
+    ball, refined (doubling the precision up to ``_MAX_PREC``) until it excludes 0.  An irrational
+    number is never 0, so the refinement ends unless the precision cap is reached (None)."""
+    if a.value is not None:
+        return (a.value > 0) - (a.value < 0)
+    bits = prec
+    while bits <= _MAX_PREC:
+        with working_prec(bits):
+            b = a.ball()
+            if b > 0:
+                return 1
+            if b < 0:
+                return -1
+        bits *= 2
+    return None
 
 
 def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> FixedPointsResult:
@@ -235,33 +287,9 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
             fps.append(FixedPoint(x=a, multiplier=None if mexact is None else Fraction(int(mexact.p), int(mexact.q)),
                                   multiplier_lower=lo, multiplier_upper=hi, stability=stab))
         # period-2 orbits
-        orbits: list[PeriodicOrbit] = []
-        g2 = q(q) - X
-        if not g2.is_zero():
-            mult2 = dq * dq(q)
-            pts = [a for a, _ in algebraic_roots(g2) if not divides(a.minimal_polynomial(), g)]
-            used = [False] * len(pts)
-            for i, a in enumerate(pts):
-                if used[i]:
-                    continue
-                img = pm.P(a.ball())
-                partner = [j for j, b in enumerate(pts) if j != i and not used[j] and img.overlaps(b.ball())]
-                if len(partner) != 1:
-                    certified = False
-                    notes.append(f"could not pair the period-2 point {float(a):.6g}")
-                    used[i] = True
-                    continue
-                j = partner[0]
-                used[i] = used[j] = True
-                stab, lo, hi, ok = _decide(mult2, a.minimal_polynomial(), a, prec)
-                certified &= ok
-                orbits.append(PeriodicOrbit(points=(a, pts[j]), period=2, multiplier_lower=lo,
-                                            multiplier_upper=hi, stability=stab))
-        else:
-            # only p(x) = -x: every x != 0 lies on the 2-cycle {x, -x}, a continuum that cannot be listed
-            certified = False
-            notes.append("p(p(x)) = x identically: every x != 0 has exact period 2 (the orbits {x, -x}), "
-                         "so period2 cannot list them; this step is an isometry, not an orthogonalising step")
+        orbits, ok2, notes2 = _period2_orbits(pm, q, dq, g, prec)
+        certified &= ok2
+        notes += notes2
         # critical points
         crits: list[CriticalPoint] = []
         if dq.degree() >= 1:
@@ -274,12 +302,20 @@ def fixed_points(step: Any, *, index: int = 0, prec: int = DEFAULT_PREC) -> Fixe
                     vb = pm.P(a.ball())
                     crits.append(CriticalPoint(x=a, value=None, value_lower=lower_float(vb),
                                                value_upper=upper_float(vb)))
-        # positive zeros of p
-        zeros = tuple(a for a, _ in algebraic_roots(q) if float(a) > 0 and (a.value is None or a.value > 0))
+        # positive zeros of p, decided exactly (a zero at 1e-400 rounds to 0.0 as a float)
+        zeros_l = []
+        for a, _ in algebraic_roots(q):
+            sign = _sign(a, prec)
+            if sign is None:
+                certified = False
+                notes.append(f"could not decide the sign of the zero {a.expr} of p")
+            elif sign > 0:
+                zeros_l.append(a)
+        zeros = tuple(zeros_l)
     if not certified:
         status, reason = Status.UNDECIDED, "; ".join(notes) or "a stability could not be decided"
     else:
         status, reason = Status.OK, ""
     return FixedPointsResult(coeffs=tuple(st.coeffs), fixed_points=tuple(fps), period2=tuple(orbits),
-                             critical_points=tuple(crits), positive_zeros=zeros, certified=certified,
+                             critical_points=tuple(crits), positive_zeros=zeros, verdict=verdict_of(certified),
                              status=status, reason=reason)

@@ -2,60 +2,18 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import decimal
 from fractions import Fraction
 from typing import Any
 
-from linalg_lab._results import Result, Rigour, Status
+from proofs_check.newton_schulz.design import CertifiedDesign, certify_design
+
+from linalg_lab._results import Result
 from linalg_lab._validation import InputValueError
 from linalg_lab.app.registry import Command, register_command
-from linalg_lab.ns import PRESETS
-from linalg_lab.ns.design import OBJECTIVES, DesignCheck, NSDesign, certified_error_bounds, design_schedule
+from linalg_lab.ns.design import OBJECTIVES, design_schedule
 
-__all__ = ["CertifiedDesign", "certify_design", "PATH"]
-
-
-@dataclasses.dataclass(frozen=True)
-class CertifiedDesign(Result):
-    """A design, the certified check of its rounded schedule, and certified errors of the presets.
-
-    ``presets`` maps each preset whose steps have the design's degree (when the design uses one
-    degree) to its certified ``[lower, upper]`` bounds on ``max |1 - P|`` over ``[lo, hi]`` after as
-    many steps as the design; ``beats`` lists those the design provably beats (its certified upper
-    bound below their certified lower bound).
-    """
-
-    design: NSDesign
-    check: DesignCheck
-    band_lower: float
-    band_upper: float
-    presets: dict[str, tuple[float, float]]
-    beats: tuple[str, ...]
-    rigour: Rigour
-    status: Status
-    reason: str
-
-
-def certify_design(d: NSDesign, *, compare: bool = True) -> CertifiedDesign:
-    """Certify a design's rounded schedule with ``proofs_check.schedule_band`` and compare with presets."""
-    from proofs_check.newton_schulz import schedule_band
-
-    k = len(d.degrees)
-    band = schedule_band(d.schedule, d.lo, d.hi, steps=k)
-    check = d.check_certified(band)
-    presets: dict[str, tuple[float, float]] = {}
-    if compare and len(set(d.degrees)) == 1:
-        for name, sch in PRESETS.items():
-            if all(st.degree == d.degrees[0] for st in sch.steps):
-                pb = schedule_band(sch, d.lo, d.hi, steps=k)
-                presets[name] = certified_error_bounds(pb) if pb.certified else (float("nan"), float("inf"))
-    beats = tuple(n for n, (lo_, _) in presets.items() if check.certified_upper < lo_)
-    ok = d.ok and check.ok
-    return CertifiedDesign(design=d, check=check, band_lower=band.lower, band_upper=band.upper, presets=presets,
-                           beats=beats, rigour=Rigour.CERTIFIED if check.certified else Rigour.REFERENCE,
-                           status=Status.OK if ok else (d.status if not d.ok else check.status),
-                           reason=d.reason or check.reason)
+__all__ = ["PATH"]
 
 
 def _exact_decimal(x: Fraction) -> str:
@@ -120,7 +78,7 @@ def _render(r: Result, args: argparse.Namespace) -> str:
         dec = ", ".join(repr(float(x)) for x in st.coeffs)
         lines.append(f"  step {k}: ({exact})")
         lines.append(f"  float64 ({dec})")
-    lines += [f"certified band P([{d.lo:g}, {d.hi:g}]) ⊆ [{r.band_lower!r}, {r.band_upper!r}]",
+    lines += [f"certified band P([{d.lo:g}, {d.hi:g}]) ⊆ [{r.lower!r}, {r.upper!r}]",
               f"certified worst error max|1 - P| ∈ [{c.certified_lower:.6g}, {c.certified_upper:.6g}] "
               f"(design {d.error:.6g}, rounding allowance {d.rounding_allowance:.2g}): rounding "
               f"{'kept the guarantee (proved)' if c.certified else 'BROKE the guarantee: ' + c.reason}"]
@@ -132,21 +90,7 @@ def _render(r: Result, args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def _path() -> tuple[str, ...]:
-    """``("ns", "design")``; TRANSITIONAL ``("ns-design",)`` while the legacy ``ns`` CLI owns the ``ns`` name.
-
-    The legacy module registers an argparse parser called ``ns`` itself, which would conflict with the
-    group the registry builds for ``ns design``; when the NS family moves its commands into
-    ``app/commands/`` (and out of ``cli._LEGACY``) this returns ``("ns", "design")``.
-    """
-    from linalg_lab.app import cli
-
-    legacy = "linalg_lab.ns._cli" in getattr(cli, "_LEGACY", {}).get("linalg-lab", ())
-    return ("ns-design",) if legacy else ("ns", "design")
-
-
-#: The command's path (see :func:`_path`).
-PATH = _path()
+PATH = ("ns", "design")
 
 register_command(Command(
     path=PATH, tool="linalg-lab", help="design a Newton–Schulz schedule (greedy minimax) and certify it",

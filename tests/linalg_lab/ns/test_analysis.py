@@ -43,7 +43,7 @@ def test_muon_step_facts_against_mpmath(tolerance_report):
 
 def test_analyze_step_rejects_schedules():
     with pytest.raises(InputValueError, match="expected one step, got 5"):
-        analyze_ns_step("you5")
+        analyze_ns_step("cesista5")
 
 
 def test_image_interval_known():
@@ -76,9 +76,9 @@ def test_band_contains_dense_high_precision_sampling(name, tolerance_report):
     vals = np.array(vals)
     # float64 band vs the 30-digit values: a few roundings per step, amplified by |p'| <= 30
     slack = 1e-12
-    assert vals.min() >= a.band_lo[-1] - slack and vals.max() <= a.band_hi[-1] + slack
+    assert vals.min() >= a.lower[-1] - slack and vals.max() <= a.upper[-1] + slack
     tolerance_report.record(f"{name}: band vs 30-digit sampling (excess width)",
-                            max(vals.min() - a.band_lo[-1], a.band_hi[-1] - vals.max()), 0.05, kind="absolute")
+                            max(vals.min() - a.lower[-1], a.upper[-1] - vals.max()), 0.05, kind="absolute")
     # the sampled cross-check never exceeds the band error
     assert np.all(a.sampled_error <= a.error + 1e-12)
 
@@ -156,7 +156,7 @@ def test_output_analysis_fields_and_given_X():
 
 
 def test_schedule_analysis_summary_and_json():
-    a = analyze_ns_schedule("you5", 1e-2)
+    a = analyze_ns_schedule("cesista5", 1e-2)
     s = a.summary()
     assert "[numerical]" in s and "hazard:" in s
     d = a.to_dict()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from linalg_lab.app.cli import main
+from linalg_lab.ns import PRESETS
 
 
 @pytest.fixture
@@ -50,12 +51,19 @@ def test_ns_analyze_with_plots(tmp_path, capsys):
 def test_ns_schedules_listing(capsys):
     assert main(["--json", "ns", "schedules"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d["muon"]["steps"] == [["3.4445", "-4.775", "2.0315"]] and d["polar-express-5"]["safety"] == "1.02"
+    s = d["schedules"]
+    assert d["kind"] == "PresetListing" and set(s) == set(PRESETS)
+    assert s["muon"]["steps"] == [["3.4445", "-4.775", "2.0315"]] and s["polar-express-5"]["safety"] == "1.02"
+    assert s["cans-5"]["eps_mode"] == "clamp" and d["deprecated_aliases"] == {"you5": "cesista5"}
 
 
 @pytest.mark.parametrize("argv, match", [
     (["ns", "analyze", "--schedule", "nope"], "unknown schedule 'nope'; presets are"),
-    (["ns", "analyze", "--coeffs", "1.5,abc"], "'abc' is not a number"),
+    (["ns", "analyze", "--preset", "nope"], "invalid choice: 'nope'"),
+    (["ns", "analyze", "--coeffs", "1.5,abc", "--steps", "3"], "'abc' is not a number"),
+    (["ns", "analyze", "--coeffs", "abc", "--steps", "3"], "malformed coefficients 'abc'"),
+    (["ns", "analyze", "--preset", "muon", "--coeffs", "1.5,-0.5"], "not allowed with argument"),
+    (["ns", "analyze", "--basins-resolution", "30"], "--basins-resolution applies only with --plots"),
     (["ns", "analyze", "--lo", "0"], "The 'lo' parameter of analyze_ns_schedule must lie in"),
     (["ns", "run", "missing.npy"], "missing.npy"),
 ])
@@ -68,8 +76,40 @@ def test_ns_bad_precision_is_usage_error(matrix_file, capsys):
     assert main(["ns", "run", str(matrix_file), "--precision", "bf8"]) == 2
 
 
+def test_subprocess_exit_codes(matrix_file):
+    """Issue 11 point 6, as a user runs it: a single --coeffs step without --steps is exit 2 with a reason."""
+    r = subprocess.run([sys.executable, "-m", "linalg_lab", "ns", "run", str(matrix_file), "--coeffs",
+                        "3.4445,-4.775,2.0315"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "--coeffs gives a single step" in r.stderr
+
+
 def test_subprocess_smoke(tmp_path):
     r = subprocess.run([sys.executable, "-m", "linalg_lab", "ns", "analyze", "--schedule", "muon", "--steps", "3"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "schedule 'muon' on [0.001, 1], 3 steps, 9 products" in r.stdout
+
+
+def test_single_step_coeffs_needs_steps(matrix_file, capsys):
+    """Issue 11 point 6: one --coeffs step used to run once silently (error 0.54); now exit 2 asking for --steps."""
+    assert main(["ns", "run", str(matrix_file), "--coeffs", "3.4445,-4.775,2.0315"]) == 2
+    err = capsys.readouterr().err
+    assert "--coeffs gives a single step" in err and "--steps N" in err
+    assert main(["ns", "run", str(matrix_file), "--coeffs", "3.4445,-4.775,2.0315", "--steps", "5"]) == 0
+    assert "(custom, 5 steps" in capsys.readouterr().out
+
+
+def test_coeffs_malformed_is_not_an_unknown_schedule(matrix_file, capsys):
+    """Issue 11 point 11: --coeffs abc said 'unknown schedule'; it must say the coefficients are malformed."""
+    assert main(["--json", "ns", "run", str(matrix_file), "--coeffs", "abc", "--steps", "2"]) == 2
+    out, err = capsys.readouterr()
+    d = json.loads(out)
+    assert d["kind"] == "error" and "malformed coefficients 'abc'" in d["reason"]
+    assert "unknown schedule" not in err
+
+
+def test_deprecated_preset_name_warns_and_works(matrix_file, capsys):
+    with pytest.warns(FutureWarning, match="'you5' is deprecated; use 'cesista5'"):
+        assert main(["ns", "run", str(matrix_file), "--schedule", "you5"]) == 0
+    assert "(cesista5, 5 steps" in capsys.readouterr().out

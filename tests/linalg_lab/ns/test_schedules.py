@@ -15,13 +15,14 @@ KNOWN_FIRST = {
     "cubic": (Fraction(3, 2), Fraction(-1, 2)),
     "pade5": (Fraction(15, 8), Fraction(-5, 4), Fraction(3, 8)),
     "muon": (Fraction("3.4445"), Fraction("-4.7750"), Fraction("2.0315")),
-    "you5": (Fraction("4.0848"), Fraction("-6.8946"), Fraction("2.9270")),
+    "cesista5": (Fraction("4.0848"), Fraction("-6.8946"), Fraction("2.9270")),
     "polar-express-5": (Fraction("8.156554524902461"), Fraction("-22.48329292557795"),
                         Fraction("15.878769915207462")),
     "polar-express-8": (Fraction("8.28721201814563") / Fraction("1.01"),
                         Fraction("-23.595886519098837") / Fraction("1.01") ** 3,
                         Fraction("17.300387312530933") / Fraction("1.01") ** 5),
     "cans-5": (Fraction("8.4703"), Fraction("-25.1081"), Fraction("18.6293")),
+    "you6": (Fraction(3955, 1024), Fraction(-8306, 1024), Fraction(5008, 1024)),  # FACTS.md
 }
 
 
@@ -33,23 +34,24 @@ def test_preset_first_step_is_exact(name):
 
 
 def test_presets_registry_complete_and_counts():
-    assert set(PRESETS) == {"cubic", "pade5", "muon", "you5", "polar-express-5", "polar-express-8", "cans-5"}
+    assert set(PRESETS) == {"cubic", "pade5", "muon", "cesista5", "you6", "polar-express-5", "polar-express-8",
+                            "cans-5"}
     lens = {k: len(v.steps) for k, v in PRESETS.items()}
-    assert lens == {"cubic": 1, "pade5": 1, "muon": 1, "you5": 5, "polar-express-5": 5,
+    assert lens == {"cubic": 1, "pade5": 1, "muon": 1, "cesista5": 5, "you6": 6, "polar-express-5": 5,
                     "polar-express-8": 8, "cans-5": 5}
     assert PRESETS["polar-express-5"].safety == Fraction("1.02")
     assert PRESETS["polar-express-8"].safety == Fraction("1.01")
     assert PRESETS["muon"].eps == 1e-7
     # the last Polar Express 8 step is the Padé quintic, undivided
     assert PRESETS["polar-express-8"].steps[-1] == PRESETS["pade5"].steps[0]
-    assert PRESETS["you5"].steps[-1].coeffs == (Fraction("2.8366"), Fraction("-3.0525"), Fraction("1.2012"))
+    assert PRESETS["cesista5"].steps[-1].coeffs == (Fraction("2.8366"), Fraction("-3.0525"), Fraction("1.2012"))
     assert PRESETS["cans-5"].steps[-1].coeffs == (Fraction("2.2737"), Fraction("-1.6447"), Fraction("0.4162"))
 
 
 def test_beyond_rules():
     pe = PRESETS["polar-express-8"]
     assert pe.step(8) == pe.steps[-1] and pe.step(100) == pe.steps[-1]
-    you = PRESETS["you5"]
+    you = PRESETS["cesista5"]
     assert you.beyond == "cycle" and you.step(5) == you.steps[0] and you.step(7) == you.steps[2]
     assert len(you.steps_for(12)) == 12 and you.steps_for() == you.steps
     with pytest.raises(InputValueError, match="k must be >= 0"):

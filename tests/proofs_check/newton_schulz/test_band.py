@@ -105,7 +105,7 @@ def test_band_bad_inputs():
 
 
 @pytest.mark.parametrize("name,eps", [("cubic", 1e-1), ("cubic", 1e-7), ("pade5", 1e-3), ("polar-express-8", 1e-7),
-                                      ("you5", 1e-1), ("cans-5", 1e-1)])
+                                      ("cesista5", 1e-1), ("cans-5", 1e-1)])
 def test_steps_to_tolerance_minimal(name, eps):
     """The certified k works and k - 1 does not, checked on a dense 40-digit sampling."""
     sch = PRESETS[name]
@@ -140,8 +140,8 @@ def test_muon_never_reaches_small_eps():
 
 
 def test_cycling_schedule_never_reaches():
-    """you5 cycles through its list; the first step maps 1 to 0.117, so small eps is never held."""
-    r = steps_to_tolerance("you5", 1e-3, 1e-3)
+    """cesista5 cycles through its list; the first step maps 1 to 0.117, so small eps is never held."""
+    r = steps_to_tolerance("cesista5", 1e-3, 1e-3)
     assert r.reached is False and r.certified and "5-step cycle" in r.witness
 
 
@@ -171,7 +171,7 @@ def test_headroom_bracket(name):
         for s, good in ((h.lower, True), (h.witness, False)):
             x = mpmath.mpf(Fraction(s).numerator) / Fraction(s).denominator
             vals = [_mp_P(sch, j)(x) for j in range(1, k + 1)]
-            ok = all(v > 0 for v in vals) and h.band_lower <= vals[-1] <= h.band_upper
+            ok = all(v > 0 for v in vals) and h.target[0] <= vals[-1] <= h.target[1]
             assert ok is good
 
 

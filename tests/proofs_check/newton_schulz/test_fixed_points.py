@@ -108,3 +108,20 @@ def test_json_and_summary():
     d = json.loads(json.dumps(r.to_dict()))
     assert d["certified"] is True and len(d["fixed_points"]) == 5
     assert "repelling" in r.summary()
+
+
+def test_positive_zeros_below_the_float_range_are_kept():
+    """Issue 10 point 8: p(x) = x - 10^800 x^3 has a positive zero at 10^-400, which the filter
+    float(a) > 0 rounded to 0 and dropped while certified; positivity is now decided exactly."""
+    from fractions import Fraction
+
+    r = fixed_points(("1", "-1e800"))
+    assert r.certified and len(r.positive_zeros) == 1
+    assert r.positive_zeros[0].value == Fraction(1, 10**400)
+    # an irrational one just as small: 1/sqrt(2e800), decided from its Arb ball
+    r2 = fixed_points(("1", "-2e800"))
+    assert r2.certified and len(r2.positive_zeros) == 1 and r2.positive_zeros[0].value is None
+    import sympy
+
+    exact = sympy.sqrt(2) / (2 * sympy.Integer(10) ** 400)
+    assert sympy.simplify(r2.positive_zeros[0].sympy() - exact) == 0

@@ -65,9 +65,9 @@ def test_headroom_witness_is_the_point_proved_to_fail_at_tiny_rtol():
                 y = 1.5 * y - 0.5 * y ** 3  # 1.5 and 0.5 are exact binary numbers
             return y
         yw = out(h.witness)
-        assert not (h.band_lower <= yw <= h.band_upper)  # the witness does fail
+        assert not (h.target[0] <= yw <= h.target[1])  # the witness does fail
         yl = out(h.lower)
-        assert h.band_lower <= yl <= h.band_upper        # the proved-safe end does not
+        assert h.target[0] <= yl <= h.target[1]        # the proved-safe end does not
 
 
 def test_headroom_validates_lo_under_its_own_name():

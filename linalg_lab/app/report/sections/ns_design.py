@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from linalg_lab._results import Rigour
-from linalg_lab.app.commands.ns_design import certify_design
+from proofs_check.newton_schulz.design import certify_design
 from linalg_lab.app.plots.ns_design import plot_budget_errors
 from linalg_lab.app.registry import ReportSection, SectionOutput, register_section
 from linalg_lab.ns import PRESETS
