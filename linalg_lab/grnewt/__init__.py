@@ -16,3 +16,12 @@ __all__ = [
     "BruteForceMinimum", "brute_force_minimum", "model_bounded_below", "model_value_error",
     "H_KINDS", "D_KINDS", "test_problem", "ComparisonCell", "SolverComparison", "compare_solvers",
 ]
+from .models import ACTIVATIONS, MLP, PolynomialModel
+from .partition import Partition, blocks, by_suffix, canonical, named_shapes, trivial
+from .summaries import METHODS, Summaries, summaries
+
+__all__ += [
+    "ACTIVATIONS", "MLP", "PolynomialModel",
+    "Partition", "blocks", "by_suffix", "canonical", "named_shapes", "trivial",
+    "METHODS", "Summaries", "summaries",
+]
