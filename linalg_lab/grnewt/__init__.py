@@ -25,3 +25,10 @@ __all__ += [
     "Partition", "blocks", "by_suffix", "canonical", "named_shapes", "trivial",
     "METHODS", "Summaries", "summaries",
 ]
+from .optimiser import NewtonSummary, StepRecord, next_learning_rates
+
+__all__ += ["NewtonSummary", "StepRecord", "next_learning_rates"]
+# TorchNewtonSummary lives in linalg_lab.grnewt.torch_optimiser (imports torch when imported).
+from .reproduction import TrainingComparison, TrainingRun, synthetic_regression, training_comparison
+
+__all__ += ["TrainingComparison", "TrainingRun", "synthetic_regression", "training_comparison"]

@@ -252,8 +252,14 @@ def _torch_summaries(loss, params, direction, groups: Partition):
                               f"parameters {len(ps)}")
     us = [torch.as_tensor(np.asarray(u) if not torch.is_tensor(u) else u, dtype=p.dtype).detach()
           for u, p in zip(direction, ps)]
-    gid = groups.group_of_tensor()
-    S = groups.n_groups
+    return torch_summaries_core(call, ps, us, groups.group_of_tensor(), groups.n_groups)[:3]
+
+
+def torch_summaries_core(call, ps: list, us: list, gid: NDArray, S: int):
+    """(H̄, ḡ, order3, loss value) by autograd: ``call()`` returns the loss of the leaf tensors ``ps``; ``us`` is
+    the direction per tensor and ``gid`` the group of each tensor (used by the torch optimiser)."""
+    import torch
+
     with torch.enable_grad():
         L = call()
         grads = torch.autograd.grad(L, ps, create_graph=True, allow_unused=True)
@@ -279,4 +285,4 @@ def _torch_summaries(loss, params, direction, groups: Partition):
             if torch.is_tensor(vHv) and vHv.requires_grad:
                 T = torch.autograd.grad(vHv, ps, retain_graph=True, allow_unused=True)
                 o3[s] = float(torch.as_tensor(dot(T, s)).detach())
-    return 0.5 * (H + H.T), g, o3
+    return 0.5 * (H + H.T), g, o3, float(L.detach())
