@@ -69,7 +69,7 @@ def test_option_errors_quote_value():
 def test_subspace_bad_inputs():
     with pytest.raises(InputValueError, match=r"principal_angles: 'A' and 'B' must have the same number of rows.*\(3, 1\) and \(4, 1\)"):
         principal_angles(np.ones((3, 1)), np.ones((4, 1)))
-    with pytest.raises(InputValueError, match=r"principal_angles: 'B' must be a 2-D array, got shape \(3,\)"):
+    with pytest.raises(InputValueError, match=r"principal_angles: 'B' must be an array with at least 2 dimensions, got shape \(3,\)"):
         principal_angles(np.ones((3, 1)), np.ones(3))
     with pytest.raises(InputValueError, match="alignment with a zero vector is undefined \\('v' is zero\\)"):
         alignment([1.0, 2.0], [0.0, 0.0])
