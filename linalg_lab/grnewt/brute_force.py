@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.linalg import eigh as _eigh  # LAPACK evr; numpy's eigh is far slower with threads
 from scipy.optimize import minimize
 
 from ..tolerance import gamma
@@ -83,7 +84,7 @@ def brute_force_minimum(H: NDArray, g: NDArray, d: NDArray, lam: float, *,
         out[np.ix_(P, P)] += blk
         return out
 
-    lam_y, V = np.linalg.eigh(Hy)
+    lam_y, V = _eigh(Hy)
     radius = max(2 * abs(lam_y[0]) / lam, np.sqrt(2 * np.linalg.norm(gy) / lam), 1.0)
     starts = [np.zeros(S)] + [w * np.asarray(c, float) for c in candidates if np.isfinite(c).all()]
     starts += [s * radius * V[:, 0] for s in (1.0, -1.0)]

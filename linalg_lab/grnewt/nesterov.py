@@ -50,6 +50,7 @@ import time
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.linalg import eigh as _eigh  # LAPACK evr; numpy's eigh is far slower with threads
 from scipy.optimize import brentq
 
 from .._results import Result, Rigour, Status
@@ -209,7 +210,7 @@ def _null_space_split(H: NDArray, g: NDArray, P: NDArray, N: NDArray):
     """Eigen-split H_NN into kept (positive curvature) directions and unbounded directions."""
     S = H.shape[0]
     tol = S * _EPS * max(float(np.linalg.norm(H, 2)) if S else 0.0, np.finfo(float).tiny)
-    mu, V = np.linalg.eigh(H[np.ix_(N, N)])
+    mu, V = _eigh(H[np.ix_(N, N)])
     pos = mu > tol
     neg = mu < -tol
     zero = ~pos & ~neg
@@ -238,7 +239,7 @@ def _secular_solve(A: NDArray, b: NDArray, lam: float):
     Returns (x, r, r0, hard, evaluations).
     """
     n = b.shape[0]
-    Lam, Q = np.linalg.eigh(A)
+    Lam, Q = _eigh(A)
     beta = Q.T @ b
     lmin = float(Lam[0])
     shift = min(lmin, 0.0)
