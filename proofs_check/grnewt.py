@@ -38,7 +38,7 @@ import numpy as np
 from flint import arb, arb_mat
 from numpy.typing import ArrayLike, NDArray
 
-from linalg_lab._results import Certificate, Rigour, Status, Verdict
+from linalg_lab.internal import Certificate, Rigour, Status, Verdict
 from linalg_lab.grnewt import SolverCase, nesterov_lrs, validate_summary
 
 from ._arb import lower_float, upper_float, working_prec

