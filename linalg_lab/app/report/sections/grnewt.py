@@ -12,7 +12,7 @@ from .. import md_table
 
 def _solver_part(ctx: ReportContext):
     sizes = (2, 5) if ctx.quick else (2, 5, 10, 20, 50)
-    trials = 5 if ctx.quick else 20
+    trials = 5 if ctx.quick else 10
     ctx.case(f"solver comparison ({trials} trials per cell)")
     res = compare_solvers(sizes=sizes, trials=trials, seed=ctx.seed)
     # acceptance: ours is correct in every trial (fraction of failures must be 0)
