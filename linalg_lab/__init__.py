@@ -39,7 +39,8 @@ from .norms import (
     two_to_q_sos,
     two_to_q_spectral,
 )
-from . import optim
+from . import grnewt, optim
+from .grnewt import NesterovLRs, NewtonSummary, SolverCase, nesterov_lrs, summaries
 from .optim import PionDriftResult, PionStepResult, pion_descent_identity, pion_drift, pion_step
 from .spectral import PowerIterationResult, SpectralNormResult, power_iteration, spectral_norm
 from .svd import (
@@ -113,6 +114,13 @@ __all__ = [
     "TwoToQLowerResult",
     "TwoToQSpectralResult",
     "TwoToQSoSResult",
+    # grnewt (per-group Newton learning rates)
+    "grnewt",
+    "nesterov_lrs",
+    "summaries",
+    "NewtonSummary",
+    "NesterovLRs",
+    "SolverCase",
     # Pion (spectrum-preserving updates)
     "optim",
     "pion_step",

@@ -30,6 +30,7 @@ from .newton_schulz import (
     steps_to_tolerance,
 )
 from .norms import TwoToQCertificate, two_to_q_certificate
+from .grnewt import NesterovRootCertificate, nesterov_root
 from .pion import PionStepCertificate, pion_step_certificate
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
 from .svd import SingularValueEnclosures, singular_value_enclosures
@@ -65,6 +66,9 @@ __all__ = [
     # 2->q norms
     "two_to_q_certificate",
     "TwoToQCertificate",
+    # grnewt
+    "nesterov_root",
+    "NesterovRootCertificate",
     # Pion
     "pion_step_certificate",
     "PionStepCertificate",
