@@ -40,10 +40,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._results import Result, Status, field_nojson
-from .._validation import as_matrix, check_int, check_option
+from .._results import Result, Rigour, Status, field_nojson
+from .._validation import InputValueError, as_matrix, check_int, check_option, check_real
 
-__all__ = ["SVDMethod", "SVDOptResult", "METHODS", "svd_by_optimization", "relative_residual"]
+__all__ = ["SVDMethod", "SVDOptResult", "METHODS", "svd_by_optimization", "relative_residual", "penalty_step_size"]
 
 _EPS = float(np.finfo(np.float64).eps)
 #: Extra entropy for the random starts, so that seed s never reproduces the stream of a user's
@@ -85,7 +85,7 @@ class SVDOptResult(Result):
         Steps (penalty methods) or outer iterations (accurate methods) taken.
     inner_iterations : int
         Inner iterations (truncated-CG steps of the trust-region method; else equal to iterations).
-    wall_time : float
+    elapsed_s : float
         Seconds spent in the method.
     relative_residual : float
         ``max(‖A V − U S‖_F, ‖Aᵀ U − V S‖_F) / ‖A‖_F`` at the end.
@@ -93,14 +93,17 @@ class SVDOptResult(Result):
         The run's parameters.
     status, reason
         OK when the method met its stopping rule (accurate methods) or ran its budget (penalty
-        methods); NOT_CONVERGED or SOLVER_FAILED with a diagnosis otherwise.
+        methods); DIVERGED (non-finite or exploding objective), NOT_CONVERGED or SOLVER_FAILED with
+        a diagnosis otherwise.  ``reason`` always says why the run stopped.
+    rigour
+        NUMERICAL (a floating-point computation; accuracy is judged by ``compare_with_lapack``).
     """
 
     method: str
     s: NDArray
     iterations: int
     inner_iterations: int
-    wall_time: float
+    elapsed_s: float
     relative_residual: float
     history_label: str
     rank: int
@@ -108,6 +111,7 @@ class SVDOptResult(Result):
     seed: int | None
     status: Status
     reason: str
+    rigour: Rigour
     U: NDArray = field_nojson(default=None)
     Vt: NDArray = field_nojson(default=None)
     history: NDArray = field_nojson(default=None)
@@ -118,7 +122,7 @@ class SVDOptResult(Result):
         return "\n".join([
             f"svd_by_optimization[{self.method}] on {self.shape[0]}x{self.shape[1]}, rank {self.rank}: {self.status.value}",
             f"  reason: {self.reason}",
-            f"  iterations {self.iterations} (inner {self.inner_iterations}), wall time {self.wall_time:.3g} s",
+            f"  iterations {self.iterations} (inner {self.inner_iterations}), wall time {self.elapsed_s:.3g} s",
             f"  relative residual {self.relative_residual:.3e}",
             f"  final {self.history_label}: {float(self.history[-1]) if self.history is not None and self.history.size else float('nan'):.3e}",
             f"  s = {sv[:-1]}{more}]",
@@ -140,30 +144,100 @@ def relative_residual(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray) -> float:
 # --------------------------------------------------------------------------------------------
 # penalty methods (seed 004)
 
+#: The loss counts as exploding when it exceeds this multiple of the smallest loss seen so far.
+_BLOWUP = 1e6
+#: Restarts (each with half the step size) after a divergence, for ``lr="auto"``: 0.9 down to 0.9/2^12.
+_RESTARTS = 12
+
+
+def penalty_step_size(M: NDArray, U: NDArray, d: NDArray, V: NDArray, w: float = 0.01) -> float:
+    """A step size ``1/L`` for seed 004's penalty loss from a curvature estimate ``L`` at the start.
+
+    The reconstruction term ``‖U diag(d²) Vᵀ − M‖_F²/(mn)`` has Hessian blocks of norm
+    ``(2/mn)‖V diag(d²)‖₂²`` (in U) and ``(2/mn)‖U diag(d²)‖₂²`` (in V); at the solution these are
+    ``(2/mn)σ₁²``, and the block in ``d`` is about ``(8/mn)σ_i‖u_i‖‖v_i‖``.  The penalties add about
+    ``12w/k²·max(‖U‖₂², ‖V‖₂²)``.  ``L`` is the largest of these at the start and at the solution
+    (σ₁ = ‖M‖₂); with momentum 0.9 heavy-ball steps are stable for ``lr < 2(1 + 0.9)/L``, so ``1/L``
+    leaves a margin of 3.8.  The seed's lr 0.9 was tuned on 5×4 matrices with entries in [0, 1),
+    where ``1/L`` is larger than 0.9; on a 40×30 Gaussian matrix ``1/L ≈ 0.05``.
+    """
+    m, n = M.shape
+    k = U.shape[1]
+    D = d * d
+    s1 = float(np.linalg.norm(M, 2))
+    nU, nV = float(np.linalg.norm(U, 2)), float(np.linalg.norm(V, 2))
+    c = max(float(np.linalg.norm(V * D, 2)) ** 2, float(np.linalg.norm(U * D, 2)) ** 2, s1 * s1,
+            4.0 * s1 * max(1.0, nU * nV))
+    L = 2.0 / (m * n) * c + 12.0 * w / (k * k) * max(nU, nV) ** 2
+    return 1.0 / L if L > 0 else 1.0
+
+
 def _run_penalty(name: str) -> Callable[..., dict[str, Any]]:
-    def run(A: NDArray, k: int, steps: int, seed: int, callback: Callable | None) -> dict[str, Any]:
+    def run(A: NDArray, k: int, steps: int, seed: int, callback: Callable | None,
+            lr: float | str | None = None) -> dict[str, Any]:
         from ._penalty import PENALTY_CONFIGS, penalty_init, penalty_run
 
         cfg = PENALTY_CONFIGS[name]
         m, n = A.shape
         U0, d0, V0 = penalty_init(m, n, k, [seed])
-        U, d, V, losses, done = penalty_run(A, U0, d0, V0, cfg, steps, callback=callback)
+        auto = lr == "auto" or (lr is None and cfg.optimizer == "sgd")
+        if auto:
+            # the seed's 0.9, halved after each divergence (detected within tens of steps, so the
+            # restarts cost little); 1/L of penalty_step_size is safe but 5-10x smaller than needed
+            lr_ = cfg.lr
+            how = "lr {lr:.3g} (auto: the seed's 0.9, halved after each divergence)"
+        else:
+            lr_ = cfg.lr if lr is None else float(lr)
+            how = "lr {lr:.3g}"
+        notes: list[str] = []
+        hist: list[NDArray] = []
+        left = steps
+        for attempt in range(_RESTARTS + 1):
+            best = [math.inf]
+            blew = [False]
+            user_stop = [False]
+
+            def guard(t: int, loss: float, best=best, blew=blew, user_stop=user_stop) -> bool:
+                if not math.isfinite(loss) or loss > _BLOWUP * best[0]:
+                    blew[0] = True
+                    return True
+                best[0] = min(best[0], loss)
+                if callback is not None and callback(t, loss):
+                    user_stop[0] = True
+                    return True
+                return False
+
+            run_cfg = dataclasses.replace(cfg, lr=lr_)
+            U, d, V, losses, done = penalty_run(A, U0.copy(), d0.copy(), V0.copy(), run_cfg, left, callback=guard)
+            hist.append(losses[0])
+            if not blew[0]:
+                break
+            notes.append(f"lr {lr_:.3g} diverged at step {done} (loss {losses[0][-1]:.3g})")
+            if not auto or attempt == _RESTARTS:
+                break
+            left -= done
+            lr_ /= 2.0
+            if left < 1:
+                break
+        history = np.concatenate(hist)
         U, d, V = U[0], d[0], V[0]
         s = d * d
         order = np.argsort(-s, kind="stable")
-        finite = bool(np.isfinite(losses).all() and np.isfinite(U).all() and np.isfinite(V).all())
-        if not finite:
-            status, reason = Status.SOLVER_FAILED, (
-                f"the iteration diverged (non-finite loss after {int(np.isfinite(losses[0]).sum())} steps); "
-                f"lower the learning rate (lr = {cfg.lr:g})")
-        elif done < steps:
-            status, reason = Status.OK, f"stopped by the callback after {done} steps"
+        finite = bool(np.isfinite(U).all() and np.isfinite(V).all() and np.isfinite(s).all())
+        if blew[0] or not finite:
+            status = Status.DIVERGED
+            reason = (f"the iteration diverged: {'; '.join(notes)}; lower the step size "
+                      f"({'pass lr' if not auto else 'the automatic restarts were exhausted'})")
+        elif user_stop[0]:
+            status, reason = Status.OK, f"stopped by the callback after {len(history)} steps ({how.format(lr=lr_)})"
         else:
+            restarted = (f"; {'; '.join(notes)}; each time restarted from the start with lr/2"
+                         if notes else "")
             status, reason = Status.OK, (
-                f"ran the fixed budget of {steps} steps (no stopping rule); accuracy is judged by "
-                "compare_with_lapack")
-        return dict(U=U[:, order], s=s[order], Vt=V[:, order].T, history=losses[0], iterations=done,
-                    inner=done, status=status, reason=reason)
+                f"ran the fixed budget of {steps} steps ({how.format(lr=lr_)}{restarted}; no stopping rule); final loss "
+                f"{history[-1]:.3g}; accuracy is judged by compare_with_lapack")
+        return dict(U=U[:, order], s=s[order], Vt=V[:, order].T, history=history, iterations=len(history),
+                    inner=len(history), status=status, reason=reason)
     return run
 
 
@@ -491,7 +565,9 @@ def _run_jacobi(A0: NDArray, k: int, steps: int, seed: int, callback: Callable |
 #: Registered methods: name -> :class:`SVDMethod`.
 METHODS: dict[str, SVDMethod] = {
     "penalty-sgd": SVDMethod("penalty-sgd", _run_penalty("penalty-sgd"), 20_000, False,
-                             "seed 004: MSE + orthogonality penalties, SGD lr 0.9 momentum 0.9", "loss"),
+                             "seed 004: MSE + orthogonality penalties, SGD momentum 0.9, lr 0.9 halved and "
+                             "restarted after each divergence (the seed's fixed 0.9 diverges on larger "
+                             "matrices)", "loss"),
     "penalty-adam": SVDMethod("penalty-adam", _run_penalty("penalty-adam"), 20_000, False,
                               "seed 004: MSE + orthogonality penalties, Adam lr 1e-3 weight decay 1e-5", "loss"),
     "riemannian-tr": SVDMethod("riemannian-tr", _run_riemannian, 100, True,
@@ -509,6 +585,7 @@ METHODS: dict[str, SVDMethod] = {
 def svd_by_optimization(
     A: ArrayLike, *, method: str, rank: int | None = None, steps: int | None = None,
     seed: int | None = None, callback: Callable[[int, float], Any] | None = None,
+    lr: float | str | None = None,
 ) -> SVDOptResult:
     """Compute a (truncated) SVD of ``A`` by an optimisation method from :data:`METHODS`.
 
@@ -528,12 +605,18 @@ def svd_by_optimization(
     callback : callable, optional
         ``callback(iteration, value)`` after each iteration with the recorded objective (the loss
         for penalty methods, the relative residual otherwise); returning True stops the run.
+    lr : float or "auto", optional
+        Step size of the penalty methods only (refused for the others).  Default: ``"auto"`` for
+        ``penalty-sgd`` (the seed's 0.9, halved and restarted from the start after each divergence,
+        up to 12 times: divergence shows within tens of steps, so this costs little; the curvature
+        bound :func:`penalty_step_size` is safe but 5-10× too small) and the seed's 1e-3 for
+        ``penalty-adam``.  A given float is used as is, without restarts.
 
     Returns
     -------
     SVDOptResult
         ``U`` (m, k), ``s`` (k,) sorted descending, ``Vt`` (k, n), ``history``, ``iterations``,
-        ``wall_time``, ``relative_residual``, ``status``.
+        ``elapsed_s``, ``relative_residual``, ``status`` (rigour NUMERICAL).
 
     Raises
     ------
@@ -595,13 +678,21 @@ def svd_by_optimization(
         from .._validation import InputTypeError
 
         raise InputTypeError(f"The 'callback' parameter of {func} must be callable, got {type(callback).__name__}")
+    extra: dict[str, Any] = {}
+    if lr is not None:
+        if spec.accurate:
+            raise InputValueError(f"{func}: 'lr' applies to the penalty methods only, not to {method!r}")
+        if lr != "auto":
+            extra["lr"] = check_real(lr, "lr", func=func, lo=0.0, lo_open=True)
+        else:
+            extra["lr"] = "auto"
     t0 = time.perf_counter()
     # the accurate methods work on A scaled by a power of two (exact up to subnormal rounding of entries
     # below 2^-1022 max|a_ij|, a relative perturbation < 2^-1074) so that huge or tiny entries
     # neither overflow nor underflow; the penalty methods keep the seed's unscaled dynamics
     amax = float(np.abs(A_).max())
     shift = -math.frexp(amax)[1] if (spec.accurate and amax > 0) else 0
-    out = spec.run(np.ldexp(A_, shift) if shift else A_, k, steps_, seed_, callback)
+    out = spec.run(np.ldexp(A_, shift) if shift else A_, k, steps_, seed_, callback, **extra)
     wall = time.perf_counter() - t0
     U, s, Vt = out["U"], out["s"], out["Vt"]
     if shift:
@@ -609,7 +700,7 @@ def svd_by_optimization(
     rel = (relative_residual(np.ldexp(A_, shift), U, out["s"], Vt)  # scale-invariant: use the scaled A
            if np.isfinite(U).all() and np.isfinite(Vt).all() else math.inf)
     return SVDOptResult(method=method, s=s, iterations=int(out["iterations"]),
-                        inner_iterations=int(out["inner"]), wall_time=wall, relative_residual=rel,
+                        inner_iterations=int(out["inner"]), elapsed_s=wall, relative_residual=rel, rigour=Rigour.NUMERICAL,
                         history_label=spec.history_label, rank=k, shape=(m, n), seed=seed_,
                         status=out["status"], reason=out["reason"], U=U, Vt=Vt,
                         history=np.asarray(out["history"], dtype=np.float64))

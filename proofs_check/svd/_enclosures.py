@@ -36,13 +36,25 @@ import numpy as np
 from flint import arb, arb_mat
 from numpy.typing import ArrayLike, NDArray
 
-from linalg_lab._results import field_nojson
-from linalg_lab._validation import InputTypeError, InputValueError, as_matrix, as_vector, check_option
+from linalg_lab.internal import (
+    Certificate,
+    InputTypeError,
+    InputValueError,
+    Rigour,
+    Status,
+    Verdict,
+    as_matrix,
+    as_vector,
+    check_option,
+    check_real,
+    field_nojson,
+)
 
 from .._arb import ETA64, U64, arb_matrix, gamma_arb, lower_float as _arb_lower_float, upper_float, working_prec
-from .._certificate import Certificate, Rigour, Status
+from ._relative import RELATIVE_RTOL, RELATIVE_TIME_BUDGET_S, RelativeRefinement, refine_relative
 
-__all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTRIES"]
+__all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTRIES", "RELATIVE_RTOL",
+           "RELATIVE_TIME_BUDGET_S"]
 
 #: The "auto" route uses Arb products when ``m * n`` is at most this.
 ARB_MAX_ENTRIES = 40_000
@@ -83,12 +95,16 @@ class SingularValueEnclosures(Certificate):
         How many intervals the Kato–Temple step sharpened (Arb route only).
     route : str
         "arb" or "float" (see the module docstring).
-    certified : bool
-        True when every rounding is accounted for and the bounds are finite with ``‖VᵀV − I‖₂ < 1``.
+    verdict : Verdict
+        PROVED when every rounding is accounted for and the bounds are finite with ``‖VᵀV − I‖₂ < 1``
+        (``certified`` derives from it), else UNDECIDED.
     rigour : Rigour
         CERTIFIED or NUMERICAL.
-    elapsed : float
-        Seconds, including the floating-point SVD when none was given.
+    elapsed_s : float
+        Seconds, including the floating-point SVD when none was given and the relative refinement.
+    relative : RelativeRefinement or None
+        With ``relative=True``: the requested relative width, the Arb precision reached, the indices
+        re-certified and those that could not be tightened (status BRACKET_TOO_WIDE then).
     """
 
     shape: tuple[int, int]
@@ -99,11 +115,12 @@ class SingularValueEnclosures(Certificate):
     orth_u_bound: float
     orth_v_bound: float
     refined: int
-    certified: bool
+    verdict: Verdict
     rigour: Rigour
-    elapsed: float
+    elapsed_s: float
     status: Status
     reason: str
+    relative: RelativeRefinement | None = None
     lower: NDArray = field_nojson(default=None)
     upper: NDArray = field_nojson(default=None)
     s: NDArray = field_nojson(default=None)
@@ -112,6 +129,13 @@ class SingularValueEnclosures(Certificate):
     def widths(self) -> NDArray:
         """Absolute widths ``upper − lower``."""
         return self.upper - self.lower
+
+    @property
+    def relative_widths(self) -> NDArray:
+        """``(upper − lower) / lower`` (inf where ``lower = 0``)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.lower > 0, (self.upper - self.lower) / np.where(self.lower > 0, self.lower, 1.0),
+                            np.inf)
 
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
@@ -132,7 +156,9 @@ class SingularValueEnclosures(Certificate):
             lines.append(f"  reason: {self.reason}")
         lines.append(f"  bounds: ||AV - US||_2 <= {self.residual_bound:.3e}, ||U^T U - I||_2 <= {self.orth_u_bound:.3e}, "
                      f"||V^T V - I||_2 <= {self.orth_v_bound:.3e}; Kato-Temple refined {self.refined}")
-        lines.append(f"  max width {self.max_width:.3e} = {self.width_in_nu:.3g} n*u*||A||_2; elapsed {self.elapsed:.3g} s")
+        lines.append(f"  max width {self.max_width:.3e} = {self.width_in_nu:.3g} n*u*||A||_2; elapsed {self.elapsed_s:.3g} s")
+        if self.relative is not None:
+            lines.append("  " + self.relative.summary())
         if self.lower is not None:
             p = self.lower.size
             show = list(range(min(p, 8))) + ([p - 1] if p > 8 else [])
@@ -314,7 +340,8 @@ def _factors(svd: Any, func: str) -> tuple[Any, Any, Any]:
                          f"attributes, got {type(svd).__name__}")
 
 
-def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "auto"
+def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "auto", relative: bool = False,
+                              rtol: float = RELATIVE_RTOL, time_budget_s: float = RELATIVE_TIME_BUDGET_S
                               ) -> SingularValueEnclosures:
     """Rigorous intervals for every singular value of a float64 matrix.
 
@@ -328,12 +355,22 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         with the residual and the loss of orthogonality.  Default: LAPACK gesdd.
     route : {"auto", "arb", "float"}
         How products are bounded (module docstring); "auto" takes Arb for ``m·n ≤ 40,000``.
+    relative : bool
+        Also re-certify, in higher-precision Arb from the exact float entries, every singular value
+        whose interval is wider than ``rtol`` relative to itself (:func:`refine_relative`: rigorous
+        eigenvalue enclosures of the exact Gram matrix, precision doubled until every such interval
+        is narrow enough or ``time_budget_s`` is spent).  Default False.
+    rtol : float
+        Requested relative width ``(upper − lower)/lower`` with ``relative=True`` (default 1e-10).
+    time_budget_s : float
+        Seconds allowed for the refinement (default 30); values still wider are listed in
+        ``relative.not_tightened`` and the status is BRACKET_TOO_WIDE (the intervals stay proved).
 
     Returns
     -------
     SingularValueEnclosures
         ``lower``, ``upper`` (sorted by index: interval i contains σ_i, the i-th largest),
-        widths, the bounds used, ``certified``.
+        widths, the bounds used, ``verdict`` (``certified``), ``relative`` (the refinement).
 
     Raises
     ------
@@ -385,6 +422,10 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         raise InputValueError(f"{func}: 'A' of dtype {A_in.dtype} has entries that float64 cannot represent "
                               "exactly; round it to float64 yourself (the enclosures are for that matrix)")
     route = check_option(route, "route", ("auto", "arb", "float"), func=func)
+    if not isinstance(relative, (bool, np.bool_)):
+        raise InputTypeError(f"The 'relative' parameter of {func} must be a bool, got {type(relative).__name__}")
+    rtol = check_real(rtol, "rtol", func=func, lo=0.0, lo_open=True)
+    time_budget_s = check_real(time_budget_s, "time_budget_s", func=func, lo=0.0)
     m, n = A_.shape
     p = min(m, n)
     # scale by a power of two so that no product overflows or underflows needlessly: the singular
@@ -473,8 +514,19 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         status = Status.NOT_CERTIFIED
     with np.errstate(over="ignore"):
         s_out = np.ldexp(s, -shift) if shift else s
+    rel = None
+    if relative and certified:
+        # the unscaled float64 matrix, exactly: A_ was scaled by 2^shift (exact, see _exact_shift)
+        A0 = np.ldexp(A_, -shift) if shift else A_
+        lower, upper, rel = refine_relative(A0, lower, upper, rtol=rtol, time_budget_s=time_budget_s)
+        widths = upper - lower
+        maxw = float(widths.max()) if widths.size else 0.0
+        if rel.not_tightened:
+            status = Status.BRACKET_TOO_WIDE
+        reason += "; " + rel.reason
     return SingularValueEnclosures(
         shape=(m, n), route="arb" if use_arb else "float", max_width=maxw, width_in_nu=wnu,
-        residual_bound=e_f, orth_u_bound=g_f, orth_v_bound=f_f, refined=int(refined), certified=certified,
-        rigour=Rigour.CERTIFIED if certified else Rigour.NUMERICAL, elapsed=time.perf_counter() - t0,
-        status=status, reason=reason, lower=lower, upper=upper, s=s_out)
+        residual_bound=e_f, orth_u_bound=g_f, orth_v_bound=f_f, refined=int(refined),
+        verdict=Verdict.PROVED if certified else Verdict.UNDECIDED,
+        rigour=Rigour.CERTIFIED if certified else Rigour.NUMERICAL, elapsed_s=time.perf_counter() - t0,
+        status=status, reason=reason, lower=lower, upper=upper, s=s_out, relative=rel)
