@@ -518,7 +518,8 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
     if relative and certified:
         # the unscaled float64 matrix, exactly: A_ was scaled by 2^shift (exact, see _exact_shift)
         A0 = np.ldexp(A_, -shift) if shift else A_
-        lower, upper, rel = refine_relative(A0, lower, upper, rtol=rtol, time_budget_s=time_budget_s)
+        lower, upper, rel = refine_relative(A0, lower, upper, rtol=rtol, time_budget_s=time_budget_s,
+                                            s_hint=s_out)
         widths = upper - lower
         maxw = float(widths.max()) if widths.size else 0.0
         if rel.not_tightened:

@@ -90,7 +90,7 @@ def _gram_eigenvalues(A: NDArray, prec: int) -> list[arb] | None:
 
 
 def refine_relative(A: NDArray, lower: NDArray, upper: NDArray, *, rtol: float = RELATIVE_RTOL,
-                    time_budget_s: float = RELATIVE_TIME_BUDGET_S
+                    time_budget_s: float = RELATIVE_TIME_BUDGET_S, s_hint: NDArray | None = None
                     ) -> tuple[NDArray, NDArray, RelativeRefinement]:
     """Narrow proved intervals ``[lower_i, upper_i]`` of the singular values of the float64 ``A``
     (sorted descending) until each has relative width ``≤ rtol`` or ``time_budget_s`` is spent.
@@ -105,6 +105,8 @@ def refine_relative(A: NDArray, lower: NDArray, upper: NDArray, *, rtol: float =
         Requested ``(upper − lower)/lower``.
     time_budget_s : float
         Wall-clock seconds for the refinement (at least one attempt is made).
+    s_hint : (min(m, n),) ndarray, optional
+        Floating-point singular values, used only to choose the starting precision.
 
     Returns
     -------
@@ -127,7 +129,9 @@ def refine_relative(A: NDArray, lower: NDArray, upper: NDArray, *, rtol: float =
     want = [i for i in range(p) if not rw[i] <= rtol]
     refined: set[int] = set()
     attempts: list[int] = []
-    pos = lower[lower > 0]
+    # the spread of the spectrum from the positive lower bounds and the floating-point values
+    # (normwise accurate only, so possibly orders too large; the doubling below makes up for it)
+    pos = np.concatenate([lower[lower > 0], s_hint[s_hint > 0]]) if s_hint is not None else lower[lower > 0]
     spread = math.log2(float(upper[0]) / float(pos.min())) if pos.size and upper[0] > 0 else 0.0
     # the relative error of sigma_i^2 is about 2^-prec (s1/s_i)^2; 64 bits more give ~1e-19 at the smallest
     prec = int(2 * max(spread, 0.0) + 64 + math.log2(1.0 / rtol))

@@ -208,3 +208,44 @@ def test_singular_values_beyond_float64_range(route):
         exact = sorted(exact, reverse=True)
     enc = singular_value_enclosures(B, route=route)
     assert enc.certified and _contains(enc, exact)
+
+
+# --- issue 10: relative-accuracy enclosures ----------------------------------------------------
+
+def _wide_range(n=26, seed=0):
+    return np.random.default_rng(seed).standard_normal((n, n)) * np.logspace(0, -27, n)
+
+
+def test_relative_enclosures_give_10_digits_over_27_orders(tolerance_report):
+    import mpmath
+
+    A = _wide_range()
+    plain = singular_value_enclosures(A)
+    assert np.max(plain.relative_widths) > 1.0  # normwise: useless for the small values
+    enc = singular_value_enclosures(A, relative=True)
+    assert enc.certified and enc.ok and enc.relative.not_tightened == []
+    tolerance_report.record("relative enclosure 26x26 (27 orders): max relative width",
+                            float(np.max(enc.relative_widths)), 1e-10, kind="relative")
+    with mpmath.workdps(120):
+        exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+        for i, x in enumerate(exact):
+            assert mpmath.mpf(enc.lower[i]) <= x <= mpmath.mpf(enc.upper[i]), i
+    assert exact[0] / exact[-1] > 1e26
+
+
+def test_relative_refinement_reports_what_it_could_not_tighten():
+    # duplicated columns: exactly rank 3 of 6 (a float product B C is not: its "zero" singular values
+    # are ~1e-16 and get tightened); exact zeros have no relative width; the intervals stay proved
+    B = np.random.default_rng(1).standard_normal((8, 3))
+    A = np.hstack([B, B])
+    enc = singular_value_enclosures(A, relative=True, time_budget_s=2.0)
+    assert enc.certified and enc.status is Status.BRACKET_TOO_WIDE and not enc.ok
+    assert set(enc.relative.not_tightened) >= {3, 4, 5} and "may be zero" in enc.reason
+    assert np.all(enc.relative_widths[:3] <= 1e-10)
+
+
+def test_relative_options_validated():
+    with pytest.raises(InputValueError, match=r"The 'rtol' parameter of singular_value_enclosures"):
+        singular_value_enclosures(np.eye(2), relative=True, rtol=0.0)
+    with pytest.raises(InputTypeError, match=r"The 'relative' parameter of singular_value_enclosures must be a bool"):
+        singular_value_enclosures(np.eye(2), relative="yes")
