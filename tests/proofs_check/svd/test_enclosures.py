@@ -249,3 +249,36 @@ def test_relative_options_validated():
         singular_value_enclosures(np.eye(2), relative=True, rtol=0.0)
     with pytest.raises(InputTypeError, match=r"The 'relative' parameter of singular_value_enclosures must be a bool"):
         singular_value_enclosures(np.eye(2), relative="yes")
+
+
+def _graded_cases():
+    rng = np.random.default_rng(1)
+    return {
+        "row-graded 30x20 over 60 orders": np.logspace(0, -60, 30)[:, None] * rng.standard_normal((30, 20)),
+        "wide 8x20, columns over 40 orders": rng.standard_normal((8, 20)) * np.logspace(0, -40, 20),
+        "two-sided 12x12": np.logspace(0, -15, 12)[:, None] * rng.standard_normal((12, 12)) * np.logspace(-15, 0, 12),
+    }
+
+
+@pytest.mark.parametrize("name", list(_graded_cases()))
+def test_relative_enclosures_on_graded_shapes(name, tolerance_report):
+    A = _graded_cases()[name]
+    enc = singular_value_enclosures(A, relative=True)
+    assert enc.certified and enc.ok
+    tolerance_report.record(f"relative enclosure {name}: max relative width", float(np.max(enc.relative_widths)),
+                            1e-10, kind="relative")
+    with mpmath.workdps(200):
+        exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+        for i, x in enumerate(exact):
+            assert mpmath.mpf(enc.lower[i]) <= x <= mpmath.mpf(enc.upper[i]), i
+
+
+@pytest.mark.slow
+def test_relative_enclosures_60x60_over_100_orders():
+    # Arb's Gram eigensolver cannot isolate these eigenvalues; the Jacobi/Ostrowski route does
+    A = np.random.default_rng(60).standard_normal((60, 60)) * np.logspace(0, -100, 60)
+    enc = singular_value_enclosures(A, relative=True)
+    assert enc.ok and np.max(enc.relative_widths) <= 1e-10
+    with mpmath.workdps(300):
+        exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+        assert all(mpmath.mpf(lo) <= x <= mpmath.mpf(hi) for lo, hi, x in zip(enc.lower, enc.upper, exact))
