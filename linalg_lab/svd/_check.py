@@ -6,9 +6,9 @@ from numpy.typing import ArrayLike
 
 from .._results import Result, Rigour, Status
 from .._validation import as_matrix
-from ._compare import MPMATH_MAX_DIM, LapackComparison, _compare
+from ._compare import MPMATH_MAX_DIM, LapackComparison, _compare_validated
 from ._ratios import LAPACK_THRESHOLD
-from ._methods import SVDOptResult, svd_by_optimization
+from ._methods import SVDOptResult, _optimize
 
 __all__ = ["SVDCheckResult", "check_method"]
 
@@ -46,10 +46,10 @@ def check_method(A: ArrayLike, *, method: str, rank: int | None = None, steps: i
     >>> r.ok, r.comparison.normwise_verdict
     (True, 'LAPACK-level')
     """
-    A_ = as_matrix(A, "A", func="check_method", keep_dtype=False)
-    opt = svd_by_optimization(A_, method=method, rank=rank, steps=steps, seed=seed, lr=lr)
-    cmp = _compare(A_, opt, threshold=LAPACK_THRESHOLD, cluster_rtol=1e-8,
-                   mpmath_max_dim=MPMATH_MAX_DIM if mpmath_max_dim is None else mpmath_max_dim, dps=50)
+    A_ = as_matrix(A, "A", func="check_method", keep_dtype=False)  # validated once, then the bodies
+    opt = _optimize(A_, method=method, rank=rank, steps=steps, seed=seed, callback=None, lr=lr)
+    cmp = _compare_validated(A_, opt, threshold=LAPACK_THRESHOLD, cluster_rtol=1e-8,
+                             mpmath_max_dim=MPMATH_MAX_DIM if mpmath_max_dim is None else mpmath_max_dim, dps=50)
     reason = cmp.reason if cmp.ok or opt.ok else f"{cmp.reason} (method: {opt.reason})"
     return SVDCheckResult(optimization=opt, comparison=cmp, status=cmp.status, reason=reason,
                           rigour=Rigour.NUMERICAL)

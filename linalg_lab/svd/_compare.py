@@ -247,8 +247,15 @@ def compare_with_lapack(A: ArrayLike, result: Any, *, threshold: float = LAPACK_
 def _compare(A: ArrayLike, result: Any, *, threshold: float, cluster_rtol: float, mpmath_max_dim: int,
              dps: int) -> LapackComparison:
     """Validate once, then score (or report a failed/diverged method as such)."""
+    A_ = as_matrix(A, "A", func="compare_with_lapack", keep_dtype=False)
+    return _compare_validated(A_, result, threshold=threshold, cluster_rtol=cluster_rtol,
+                              mpmath_max_dim=mpmath_max_dim, dps=dps)
+
+
+def _compare_validated(A_: NDArray, result: Any, *, threshold: float, cluster_rtol: float, mpmath_max_dim: int,
+                       dps: int) -> LapackComparison:
+    """The body of :func:`compare_with_lapack` for an already validated float64 matrix ``A_``."""
     func = "compare_with_lapack"
-    A_ = as_matrix(A, "A", func=func, keep_dtype=False)
     threshold = check_real(threshold, "threshold", func=func, lo=0.0, lo_open=True)
     cluster_rtol = check_real(cluster_rtol, "cluster_rtol", func=func, lo=0.0)
     mpmath_max_dim = check_int(mpmath_max_dim, "mpmath_max_dim", func=func, minimum=0)

@@ -48,6 +48,7 @@ from linalg_lab.internal import (
     check_option,
     check_real,
     field_nojson,
+    to_jsonable,
 )
 
 from .._arb import ETA64, U64, arb_matrix, gamma_arb, lower_float as _arb_lower_float, upper_float, working_prec
@@ -140,8 +141,12 @@ class SingularValueEnclosures(Certificate):
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         if self.lower is not None and self.lower.size <= 2000:
-            d["lower"] = [float(x) for x in self.lower]
-            d["upper"] = [float(x) for x in self.upper]
+            # JSON numbers stay numbers: an infinite upper bound becomes null, listed under "nonfinite"
+            nonfinite = d.pop("nonfinite", {})
+            d["lower"] = to_jsonable(self.lower, nonfinite, "lower")
+            d["upper"] = to_jsonable(self.upper, nonfinite, "upper")
+            if nonfinite:
+                d["nonfinite"] = nonfinite
         return d
 
     def contains(self, values: ArrayLike) -> bool:
@@ -340,6 +345,48 @@ def _factors(svd: Any, func: str) -> tuple[Any, Any, Any]:
                          f"attributes, got {type(svd).__name__}")
 
 
+def _prepared_factors(A_: NDArray, svd: Any, shift: int, func: str) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """``(2^shift A, U, s, V)`` with m >= n (else the transpose), s >= 0 sorted descending and scaled
+    by 2^shift: gesdd's factors of the scaled matrix when ``svd`` is None, else the given ones."""
+    m, n = A_.shape
+    p = min(m, n)
+    s_scaled = svd is None
+    if svd is None:
+        import scipy.linalg as sla
+
+        # the SVD of the scaled matrix: near the overflow threshold gesdd's own s may overflow
+        U, s, Vt = sla.svd(np.ldexp(A_, shift) if shift else A_, full_matrices=False, lapack_driver="gesdd")
+    else:
+        U, s, Vt = _factors(svd, func)
+        U = as_matrix(U, "U", func=func, keep_dtype=False)
+        Vt = as_matrix(Vt, "Vt", func=func, keep_dtype=False)
+        s = as_vector(s, "s", func=func, keep_dtype=False)
+        if s.shape[0] != p or U.shape[0] != m or U.shape[1] < p or Vt.shape[1] != n or Vt.shape[0] < p:
+            raise InputValueError(
+                f"{func}: 'svd' must hold U ({m}, {p}), s ({p},), Vt ({p}, {n}) for A of shape {A_.shape}, "
+                f"got U {U.shape}, s {s.shape}, Vt {Vt.shape}")
+        U, Vt = U[:, :p], Vt[:p, :]
+    # work with m >= n: A^T = V S U^T has the same singular values
+    if m < n:
+        A_, U, V = A_.T, Vt.T, U
+    else:
+        V = Vt.T
+    U = np.array(U, dtype=np.float64)
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    s = np.asarray(s, dtype=np.float64)
+    neg = s < 0  # flipping signs into U is exact
+    U[:, neg] *= -1.0
+    s = np.abs(s)
+    order = np.argsort(-s, kind="stable")
+    s, U, V = s[order], U[:, order], V[:, order]
+    if shift:
+        A_ = np.ldexp(A_, shift)
+        if not s_scaled:
+            with np.errstate(over="ignore"):
+                s = np.ldexp(s, shift)
+    return A_, U, s, V
+
+
 def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "auto", relative: bool = False,
                               rtol: float = RELATIVE_RTOL, time_budget_s: float = RELATIVE_TIME_BUDGET_S
                               ) -> SingularValueEnclosures:
@@ -435,40 +482,7 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
     # values of 2^shift A are exactly 2^shift sigma_i (the shift never rounds an entry, see
     # _exact_shift), and the theorem holds for any centres s
     shift = _exact_shift(A_)
-    s_scaled = svd is None
-    if svd is None:
-        import scipy.linalg as sla
-
-        # the SVD of the scaled matrix: near the overflow threshold gesdd's own s may overflow
-        U, s, Vt = sla.svd(np.ldexp(A_, shift) if shift else A_, full_matrices=False, lapack_driver="gesdd")
-    else:
-        U, s, Vt = _factors(svd, func)
-        U = as_matrix(U, "U", func=func, keep_dtype=False)
-        Vt = as_matrix(Vt, "Vt", func=func, keep_dtype=False)
-        s = as_vector(s, "s", func=func, keep_dtype=False)
-        if s.shape[0] != p or U.shape[0] != m or U.shape[1] < p or Vt.shape[1] != n or Vt.shape[0] < p:
-            raise InputValueError(
-                f"{func}: 'svd' must hold U ({m}, {p}), s ({p},), Vt ({p}, {n}) for A of shape {A_.shape}, "
-                f"got U {U.shape}, s {s.shape}, Vt {Vt.shape}")
-        U, Vt = U[:, :p], Vt[:p, :]
-    # work with m >= n: A^T = V S U^T has the same singular values
-    if m < n:
-        A_, U, V = A_.T, Vt.T, U
-    else:
-        V = Vt.T
-    U = np.array(U, dtype=np.float64)
-    V = np.ascontiguousarray(V, dtype=np.float64)
-    s = np.asarray(s, dtype=np.float64)
-    neg = s < 0  # flipping signs into U is exact
-    U[:, neg] *= -1.0
-    s = np.abs(s)
-    order = np.argsort(-s, kind="stable")
-    s, U, V = s[order], U[:, order], V[:, order]
-    if shift:
-        A_ = np.ldexp(A_, shift)
-        if not s_scaled:
-            with np.errstate(over="ignore"):
-                s = np.ldexp(s, shift)
+    A_, U, s, V = _prepared_factors(A_, svd, shift, func)
     use_arb = route == "arb" or (route == "auto" and m * n <= ARB_MAX_ENTRIES)
     refined = 0
     certified = True

@@ -282,3 +282,13 @@ def test_relative_enclosures_60x60_over_100_orders():
     with mpmath.workdps(300):
         exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
         assert all(mpmath.mpf(lo) <= x <= mpmath.mpf(hi) for lo, hi, x in zip(enc.lower, enc.upper, exact))
+
+
+def test_json_of_an_infinite_upper_bound_is_strict_json():
+    import json
+
+    fmax = np.finfo(np.float64).max
+    enc = singular_value_enclosures(np.full((3, 3), fmax))
+    d = enc.to_dict()
+    json.dumps(d, allow_nan=False)  # the CLI's --json; inf made it raise before
+    assert d["upper"][0] is None and d["nonfinite"]["upper.0"] == "inf"

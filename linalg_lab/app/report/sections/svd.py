@@ -18,7 +18,7 @@ _PENALTY_STEPS = {True: 200, False: 2000}
 def _methods_table(ctx: ReportContext, results: dict[str, Any]) -> tuple[str, int]:
     import scipy.linalg as sla
 
-    from ....svd import CASES, LAPACK_THRESHOLD, METHODS, compare_with_lapack, make_case, svd_by_optimization
+    from ....svd import CASES, LAPACK_THRESHOLD, METHODS, check_method, make_case
 
     rows: list[list[Any]] = []
     diverged = 0
@@ -29,10 +29,10 @@ def _methods_table(ctx: ReportContext, results: dict[str, Any]) -> tuple[str, in
         t_ref = time.perf_counter() - t0
         for name, spec in METHODS.items():
             steps = None if spec.accurate else _PENALTY_STEPS[ctx.quick]
-            res = svd_by_optimization(A, method=name, steps=steps, seed=ctx.seed)
             # mpmath off here (6 cases x every method); relative accuracy is judged against gejsv
-            cmp = compare_with_lapack(A, res, mpmath_max_dim=0)
-            results[f"{case}/{name}"] = cmp
+            chk = check_method(A, method=name, steps=steps, seed=ctx.seed, mpmath_max_dim=0)
+            res, cmp = chk.optimization, chk.comparison
+            results[f"{case}/{name}"] = chk
             worst = cmp.ratios.worst
             if spec.accurate:
                 # Acceptance: accurate methods meet every LAPACK test ratio (threshold 50 of TESTING/svd.in,
