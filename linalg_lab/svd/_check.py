@@ -50,6 +50,7 @@ def check_method(A: ArrayLike, *, method: str, rank: int | None = None, steps: i
     opt = _optimize(A_, method=method, rank=rank, steps=steps, seed=seed, callback=None, lr=lr)
     cmp = _compare_validated(A_, opt, threshold=LAPACK_THRESHOLD, cluster_rtol=1e-8,
                              mpmath_max_dim=MPMATH_MAX_DIM if mpmath_max_dim is None else mpmath_max_dim, dps=50)
-    reason = cmp.reason if cmp.ok or opt.ok else f"{cmp.reason} (method: {opt.reason})"
+    # a failed/diverged comparison already quotes the method's reason
+    reason = cmp.reason if cmp.ok or opt.ok or cmp.status is opt.status else f"{cmp.reason} (method: {opt.reason})"
     return SVDCheckResult(optimization=opt, comparison=cmp, status=cmp.status, reason=reason,
                           rigour=Rigour.NUMERICAL)

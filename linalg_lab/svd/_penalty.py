@@ -225,7 +225,7 @@ def run_penalty(name: str) -> Callable[..., dict[str, Any]]:
         if blew[0] or not finite:
             status = Status.DIVERGED
             reason = (f"the iteration diverged: {'; '.join(notes)}; lower the step size "
-                      f"({'pass lr' if not auto else 'the automatic restarts were exhausted'})")
+                      f"({'a smaller lr, --lr on the command line' if not auto else 'the automatic restarts were exhausted'})")
         elif user_stop[0]:
             status, reason = Status.OK, f"stopped by the callback after {len(history)} steps ({how.format(lr=lr_)})"
         else:
