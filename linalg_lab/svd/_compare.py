@@ -479,7 +479,10 @@ def _reference_flags(values: dict[str, NDArray], threshold: float, p: int, s1: f
             flags.append(f"references disagree beyond the normwise bound: {name} vs {best} max|ds|/s1 = "
                          f"{normw:.2g} > {bound:.2g}; one of them is wrong")
         elif rel > bound:
+            advice = ("trust mpmath for them" if best == "mpmath" else
+                      "gejsv is relatively accurate only when the column-scaled matrix is well conditioned: "
+                      "decide with an mpmath reference (mpmath_max_dim) or proofs_check's relative enclosures")
             flags.append(f"references disagree relatively: {name} vs {best} up to {rel:.2g} relative (within "
                          f"the normwise bound {bound:.2g}); LAPACK's normwise contract does not determine the "
-                         f"small singular values, trust {best} for them")
+                         f"small singular values; {advice}")
     return flags
