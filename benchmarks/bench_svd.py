@@ -5,6 +5,10 @@
    gesdd call included) against scipy gesdd with vectors.  Target: at most 3× gesdd at n = 1000.
 2. The accurate optimisation methods' time to LAPACK-level accuracy (every LAPACK test ratio
    below 50) against gesdd, as a ratio.
+3. Relative-accuracy enclosures (``singular_value_enclosures(A, relative=True)``) of n×n Gaussian
+   matrices with columns scaled 1..10^-r (singular values over r orders of magnitude): correct
+   digits of the worst singular value (against an mpmath SVD at enough digits, also timed) and
+   time, against gesdd.  Target: 10 digits of every value at n = 26, r = 27, in seconds.
 
 Usage: ``python benchmarks/bench_svd.py [--quick]``; writes ``benchmarks/results/svd.json``.
 """
@@ -40,7 +44,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     repeat = 2 if args.quick else 3
     rng = np.random.default_rng(0)
-    results: dict = {"enclosures": [], "methods": []}
+    results: dict = {"enclosures": [], "methods": [], "relative": []}
     ok = True
 
     print("1. certified enclosures of all singular values vs gesdd with vectors")
@@ -84,6 +88,31 @@ def main(argv=None) -> int:
         results["methods"].append(dict(method=name, shape=[m, n], gesdd_s=t_ref, method_s=t_m,
                                        ratio=t_m / t_ref, iterations=res.iterations, worst_ratio=r.worst,
                                        lapack_level=r.passed))
+    print("\n3. relative enclosures: columns scaled 1..1e-r (singular values over r orders)")
+    print(f"{'n':>4} {'r':>4} {'gesdd (s)':>10} {'relative (s)':>13} {'ratio':>8} {'bits':>5} "
+          f"{'min digits':>10} {'max rel width':>14} {'mpmath (s)':>11} {'target':>8}")
+    import mpmath
+
+    for n, r in ([(26, 27)] if args.quick else [(26, 27), (40, 60), (60, 100)]):
+        A = np.random.default_rng(n).standard_normal((n, n)) * np.logspace(0, -r, n)
+        t_ref, _ = _best(lambda: sla.svd(A, lapack_driver="gesdd"), repeat)
+        t_rel, enc = _best(lambda: singular_value_enclosures(A, relative=True), 1 if not args.quick else 2)
+        t0 = time.perf_counter()
+        with mpmath.workdps(2 * r + 40):
+            exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+            t_mp = time.perf_counter() - t0
+            digits = min(-float(mpmath.log10(abs((mpmath.mpf(lo) + mpmath.mpf(hi)) / 2 - x) / x + mpmath.mpf(10) ** -30))
+                         for lo, hi, x in zip(enc.lower, enc.upper, exact))
+            inside = all(mpmath.mpf(lo) <= x <= mpmath.mpf(hi) for lo, hi, x in zip(enc.lower, enc.upper, exact))
+        rw = float(np.max(enc.relative_widths))
+        target = "10 dig." if (n, r) == (26, 27) else "-"
+        if (n, r) == (26, 27) and not (inside and digits >= 10 and enc.ok):
+            ok = False
+        print(f"{n:>4} {r:>4} {t_ref:>10.4f} {t_rel:>13.3f} {t_rel / t_ref:>8.0f} {enc.relative.prec:>5} "
+              f"{digits:>10.1f} {rw:>14.2e} {t_mp:>11.2f} {target:>8}")
+        results["relative"].append(dict(n=n, orders=r, gesdd_s=t_ref, relative_s=t_rel, bits=enc.relative.prec,
+                                        min_digits=digits, max_relative_width=rw, contains_mpmath=inside,
+                                        mpmath_s=t_mp, ok=enc.ok))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

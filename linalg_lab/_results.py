@@ -44,6 +44,7 @@ class Status(str, enum.Enum):
     UNDECIDED = "undecided: the rigorous check could neither prove nor refute the claim"
     REFUTED = "refuted: the claim is false"
     NOT_CERTIFIED = "not certified: a numerical result without a rigorous bound"
+    DIVERGED = "diverged: the iteration blew up (non-finite or exploding objective); lower the step size"
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.value

@@ -24,7 +24,6 @@ __all__ = ["SECTIONS", "ReportContext", "Section", "ReportResult", "build_report
 SECTIONS: dict[str, str] = {
     "spectral": "linalg_lab.report._spectral",
     "norms": "linalg_lab.norms._report",
-    "svd": "linalg_lab.svd._report",
     "alignment": "linalg_lab.experiments._report",
 }
 

@@ -40,10 +40,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._results import Result, Status, field_nojson
-from .._validation import as_matrix, check_int, check_option
+from .._results import Result, Rigour, Status, field_nojson
+from .._validation import InputValueError, as_matrix, check_int, check_option, check_real
+from ._penalty import penalty_step_size, run_penalty as _run_penalty
 
-__all__ = ["SVDMethod", "SVDOptResult", "METHODS", "svd_by_optimization", "relative_residual"]
+__all__ = ["SVDMethod", "SVDOptResult", "METHODS", "svd_by_optimization", "relative_residual", "penalty_step_size"]
 
 _EPS = float(np.finfo(np.float64).eps)
 #: Extra entropy for the random starts, so that seed s never reproduces the stream of a user's
@@ -85,7 +86,7 @@ class SVDOptResult(Result):
         Steps (penalty methods) or outer iterations (accurate methods) taken.
     inner_iterations : int
         Inner iterations (truncated-CG steps of the trust-region method; else equal to iterations).
-    wall_time : float
+    elapsed_s : float
         Seconds spent in the method.
     relative_residual : float
         ``max(‖A V − U S‖_F, ‖Aᵀ U − V S‖_F) / ‖A‖_F`` at the end.
@@ -93,14 +94,17 @@ class SVDOptResult(Result):
         The run's parameters.
     status, reason
         OK when the method met its stopping rule (accurate methods) or ran its budget (penalty
-        methods); NOT_CONVERGED or SOLVER_FAILED with a diagnosis otherwise.
+        methods); DIVERGED (non-finite or exploding objective), NOT_CONVERGED or SOLVER_FAILED with
+        a diagnosis otherwise.  ``reason`` always says why the run stopped.
+    rigour
+        NUMERICAL (a floating-point computation; accuracy is judged by ``compare_with_lapack``).
     """
 
     method: str
     s: NDArray
     iterations: int
     inner_iterations: int
-    wall_time: float
+    elapsed_s: float
     relative_residual: float
     history_label: str
     rank: int
@@ -108,6 +112,7 @@ class SVDOptResult(Result):
     seed: int | None
     status: Status
     reason: str
+    rigour: Rigour
     U: NDArray = field_nojson(default=None)
     Vt: NDArray = field_nojson(default=None)
     history: NDArray = field_nojson(default=None)
@@ -118,7 +123,7 @@ class SVDOptResult(Result):
         return "\n".join([
             f"svd_by_optimization[{self.method}] on {self.shape[0]}x{self.shape[1]}, rank {self.rank}: {self.status.value}",
             f"  reason: {self.reason}",
-            f"  iterations {self.iterations} (inner {self.inner_iterations}), wall time {self.wall_time:.3g} s",
+            f"  iterations {self.iterations} (inner {self.inner_iterations}), wall time {self.elapsed_s:.3g} s",
             f"  relative residual {self.relative_residual:.3e}",
             f"  final {self.history_label}: {float(self.history[-1]) if self.history is not None and self.history.size else float('nan'):.3e}",
             f"  s = {sv[:-1]}{more}]",
@@ -138,34 +143,7 @@ def relative_residual(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# penalty methods (seed 004)
-
-def _run_penalty(name: str) -> Callable[..., dict[str, Any]]:
-    def run(A: NDArray, k: int, steps: int, seed: int, callback: Callable | None) -> dict[str, Any]:
-        from ._penalty import PENALTY_CONFIGS, penalty_init, penalty_run
-
-        cfg = PENALTY_CONFIGS[name]
-        m, n = A.shape
-        U0, d0, V0 = penalty_init(m, n, k, [seed])
-        U, d, V, losses, done = penalty_run(A, U0, d0, V0, cfg, steps, callback=callback)
-        U, d, V = U[0], d[0], V[0]
-        s = d * d
-        order = np.argsort(-s, kind="stable")
-        finite = bool(np.isfinite(losses).all() and np.isfinite(U).all() and np.isfinite(V).all())
-        if not finite:
-            status, reason = Status.SOLVER_FAILED, (
-                f"the iteration diverged (non-finite loss after {int(np.isfinite(losses[0]).sum())} steps); "
-                f"lower the learning rate (lr = {cfg.lr:g})")
-        elif done < steps:
-            status, reason = Status.OK, f"stopped by the callback after {done} steps"
-        else:
-            status, reason = Status.OK, (
-                f"ran the fixed budget of {steps} steps (no stopping rule); accuracy is judged by "
-                "compare_with_lapack")
-        return dict(U=U[:, order], s=s[order], Vt=V[:, order].T, history=losses[0], iterations=done,
-                    inner=done, status=status, reason=reason)
-    return run
-
+# penalty methods (seed 004): the runner lives with the formulation in _penalty.py
 
 # --------------------------------------------------------------------------------------------
 # helpers for the accurate methods
@@ -491,7 +469,9 @@ def _run_jacobi(A0: NDArray, k: int, steps: int, seed: int, callback: Callable |
 #: Registered methods: name -> :class:`SVDMethod`.
 METHODS: dict[str, SVDMethod] = {
     "penalty-sgd": SVDMethod("penalty-sgd", _run_penalty("penalty-sgd"), 20_000, False,
-                             "seed 004: MSE + orthogonality penalties, SGD lr 0.9 momentum 0.9", "loss"),
+                             "seed 004: MSE + orthogonality penalties, SGD momentum 0.9, lr 0.9 halved and "
+                             "restarted after each divergence (the seed's fixed 0.9 diverges on larger "
+                             "matrices)", "loss"),
     "penalty-adam": SVDMethod("penalty-adam", _run_penalty("penalty-adam"), 20_000, False,
                               "seed 004: MSE + orthogonality penalties, Adam lr 1e-3 weight decay 1e-5", "loss"),
     "riemannian-tr": SVDMethod("riemannian-tr", _run_riemannian, 100, True,
@@ -509,6 +489,7 @@ METHODS: dict[str, SVDMethod] = {
 def svd_by_optimization(
     A: ArrayLike, *, method: str, rank: int | None = None, steps: int | None = None,
     seed: int | None = None, callback: Callable[[int, float], Any] | None = None,
+    lr: float | str | None = None,
 ) -> SVDOptResult:
     """Compute a (truncated) SVD of ``A`` by an optimisation method from :data:`METHODS`.
 
@@ -528,12 +509,18 @@ def svd_by_optimization(
     callback : callable, optional
         ``callback(iteration, value)`` after each iteration with the recorded objective (the loss
         for penalty methods, the relative residual otherwise); returning True stops the run.
+    lr : float or "auto", optional
+        Step size of the penalty methods only (refused for the others).  Default: ``"auto"`` for
+        ``penalty-sgd`` (the seed's 0.9, halved and restarted from the start after each divergence,
+        up to 12 times: divergence shows within tens of steps, so this costs little; the curvature
+        bound :func:`penalty_step_size` is safe but 5-10× too small) and the seed's 1e-3 for
+        ``penalty-adam``.  A given float is used as is, without restarts.
 
     Returns
     -------
     SVDOptResult
         ``U`` (m, k), ``s`` (k,) sorted descending, ``Vt`` (k, n), ``history``, ``iterations``,
-        ``wall_time``, ``relative_residual``, ``status``.
+        ``elapsed_s``, ``relative_residual``, ``status`` (rigour NUMERICAL).
 
     Raises
     ------
@@ -580,8 +567,14 @@ def svd_by_optimization(
     >>> bool(np.allclose(res.s, np.linalg.svd(A, compute_uv=False), rtol=1e-12))
     True
     """
+    A_ = as_matrix(A, "A", func="svd_by_optimization", keep_dtype=False)
+    return _optimize(A_, method=method, rank=rank, steps=steps, seed=seed, callback=callback, lr=lr)
+
+
+def _optimize(A_: NDArray, *, method: str, rank: int | None, steps: int | None, seed: int | None,
+              callback: Callable[[int, float], Any] | None, lr: float | str | None) -> SVDOptResult:
+    """The body of :func:`svd_by_optimization` for an already validated float64 matrix ``A_``."""
     func = "svd_by_optimization"
-    A_ = as_matrix(A, "A", func=func, keep_dtype=False)
     check_option(method, "method", tuple(METHODS), func=func)
     m, n = A_.shape
     k = check_int(rank, "rank", func=func, minimum=1, maximum=min(m, n), allow_none=True)
@@ -595,13 +588,21 @@ def svd_by_optimization(
         from .._validation import InputTypeError
 
         raise InputTypeError(f"The 'callback' parameter of {func} must be callable, got {type(callback).__name__}")
+    extra: dict[str, Any] = {}
+    if lr is not None:
+        if spec.accurate:
+            raise InputValueError(f"{func}: 'lr' applies to the penalty methods only, not to {method!r}")
+        if lr != "auto":
+            extra["lr"] = check_real(lr, "lr", func=func, lo=0.0, lo_open=True)
+        else:
+            extra["lr"] = "auto"
     t0 = time.perf_counter()
     # the accurate methods work on A scaled by a power of two (exact up to subnormal rounding of entries
     # below 2^-1022 max|a_ij|, a relative perturbation < 2^-1074) so that huge or tiny entries
     # neither overflow nor underflow; the penalty methods keep the seed's unscaled dynamics
     amax = float(np.abs(A_).max())
     shift = -math.frexp(amax)[1] if (spec.accurate and amax > 0) else 0
-    out = spec.run(np.ldexp(A_, shift) if shift else A_, k, steps_, seed_, callback)
+    out = spec.run(np.ldexp(A_, shift) if shift else A_, k, steps_, seed_, callback, **extra)
     wall = time.perf_counter() - t0
     U, s, Vt = out["U"], out["s"], out["Vt"]
     if shift:
@@ -609,7 +610,7 @@ def svd_by_optimization(
     rel = (relative_residual(np.ldexp(A_, shift), U, out["s"], Vt)  # scale-invariant: use the scaled A
            if np.isfinite(U).all() and np.isfinite(Vt).all() else math.inf)
     return SVDOptResult(method=method, s=s, iterations=int(out["iterations"]),
-                        inner_iterations=int(out["inner"]), wall_time=wall, relative_residual=rel,
+                        inner_iterations=int(out["inner"]), elapsed_s=wall, relative_residual=rel, rigour=Rigour.NUMERICAL,
                         history_label=spec.history_label, rank=k, shape=(m, n), seed=seed_,
                         status=out["status"], reason=out["reason"], U=U, Vt=Vt,
                         history=np.asarray(out["history"], dtype=np.float64))

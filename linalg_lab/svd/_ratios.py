@@ -1,8 +1,11 @@
 """LAPACK's own test ratios for an SVD ``A ≈ U diag(s) Vt``.
 
 The ratios are reimplemented from the Reference-LAPACK test suite (TESTING/EIG): ``dbdt01.f``
-(reconstruction residual), ``dort01.f`` (orthogonality of U and of the rows of Vt) and the
-singular-value checks of the SVD driver test ``ddrvbd.f`` (sorted, non-negative).  A correct SVD
+(reconstruction residual of a full SVD), ``dbdt05.f`` (residual of a partial SVD, as ddrvbd scores
+dgesvdx), ``dort01.f`` (orthogonality of U and of the rows of Vt; of the whole square factors when
+they are given, as ddrvbd does) and the singular-value checks of the SVD driver test ``ddrvbd.f``
+(sorted, non-negative).  ``tests/data/lapack_svd_ratios.npz`` holds the ratios computed by LAPACK's
+own compiled routines on 30 matrices, and the tests hold these functions to them.  A correct SVD
 driver keeps every ratio below :data:`LAPACK_THRESHOLD` (50, the value in LAPACK's ``svd.in``).
 """
 from __future__ import annotations
@@ -13,11 +16,12 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._results import Result, Status
+from .._results import Result, Rigour, Status
 from .._validation import InputValueError, as_matrix, as_vector, check_real
 from ..tolerance import eps_of
 
-__all__ = ["LAPACK_THRESHOLD", "LapackRatios", "lapack_ratios", "residual_ratio", "orthogonality_ratio"]
+__all__ = ["LAPACK_THRESHOLD", "LapackRatios", "lapack_ratios", "residual_ratio", "partial_residual_ratio",
+           "triplet_residual_ratio", "orthogonality_ratio"]
 
 #: Pass threshold of LAPACK's SVD tests (TESTING/svd.in; raised from 35 to 50 in 2012).
 LAPACK_THRESHOLD = 50.0
@@ -30,12 +34,19 @@ class LapackRatios(Result):
     Attributes
     ----------
     residual : float
-        dbdt01: ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)`` with LAPACK's safeguards (for a partial SVD with
-        ``k < min(m, n)`` triplets: ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁)`` in its place).
+        LAPACK's residual ratio with its safeguards: for a full SVD (``k = min(m, n)``) dbdt01's
+        ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)``; for a partial SVD (``k < min(m, n)``) dbdt05's
+        ``‖Uᵀ A V − S‖₁ / (n ‖A‖_max eps)`` (what ddrvbd uses for dgesvdx).
+    residual_kind : str
+        "dbdt01" or "dbdt05".
+    triplet_residual : float
+        Not a LAPACK ratio (an extra): ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁) / (n ‖A‖₁ eps)``, which also
+        sees components of ``A V − U S`` outside span(U) that dbdt05 cannot.
     orth_u : float
-        dort01 on the columns of U: ``‖I − UᵀU‖₁ / (m eps)``.
+        dort01 on the columns of U: ``‖I − UᵀU‖₁ / (m eps)``; over all m columns when U is square
+        (full factors, ``DORT01('Columns', M, M, U)`` as in ddrvbd), else over the first k.
     orth_vt : float
-        dort01 on the rows of Vt: ``‖I − Vt Vtᵀ‖₁ / (n eps)``.
+        dort01 on the rows of Vt: ``‖I − Vt Vtᵀ‖₁ / (n eps)``; over all n rows when Vt is square.
     order : float
         ddrvbd test 4: 0 if ``s`` is sorted descending and non-negative, else ``1/eps``.
     threshold : float
@@ -58,6 +69,9 @@ class LapackRatios(Result):
     passed: bool
     status: Status
     reason: str
+    rigour: Rigour
+    residual_kind: str = "dbdt01"
+    triplet_residual: float = float("nan")
 
     @property
     def worst(self) -> float:
@@ -70,7 +84,7 @@ class LapackRatios(Result):
                 "order": self.order}
 
     def summary(self) -> str:
-        lines = [f"LAPACK test ratios ({self.dtype}, eps = {self.eps:.3g}, threshold {self.threshold:g}): "
+        lines = [f"LAPACK test ratios ({self.dtype}, residual {self.residual_kind}, eps = {self.eps:.3g}, threshold {self.threshold:g}): "
                  f"{'pass' if self.passed else 'FAIL'}"]
         for k, v in self.as_dict().items():
             lines.append(f"  {k:<9} {v:12.4g}  {'ok' if v < self.threshold else 'FAIL'}")
@@ -79,32 +93,13 @@ class LapackRatios(Result):
         return "\n".join(lines)
 
 
-def residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) -> float:
-    """dbdt01's scaled residual (the 1-norm, divided by n = number of columns).
-
-    dbdt01's header says the ratio is divided by max(M, N), but its code divides by N; we follow the
-    code.  For a partial SVD (``len(s) < min(m, n)``) the residual of the triplets themselves,
-    ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁)``, replaces ``‖A − U S Vt‖₁``.
-
-    ``A`` and ``s`` are first scaled by the power of two that brings ``max|a_ij|`` into [1/2, 1):
-    the ratio is scale-invariant, and unscaled a matrix near the overflow threshold has
-    ``‖A‖₁ = inf`` (which made every residual score 0) while one of subnormal scale loses the
-    residual to underflow.
-    """
-    m, n = A.shape
-    k = s.shape[0]
+def _power_of_two_shift(A: NDArray) -> int:
     amax = float(np.abs(A).max()) if A.size else 0.0
-    if amax > 0.0:
-        shift = -math.frexp(amax)[1]
-        with np.errstate(over="ignore"):
-            A, s = np.ldexp(A, shift), np.ldexp(s, shift)
-    if k == min(m, n):
-        resid = float(np.abs(A - (U * s) @ Vt).sum(axis=0).max()) if A.size else 0.0
-    else:
-        r1 = float(np.abs(A @ Vt.T - U * s).sum(axis=0).max()) if k else 0.0
-        r2 = float(np.abs(A.T @ U - Vt.T * s).sum(axis=0).max()) if k else 0.0
-        resid = max(r1, r2)
-    anorm = float(np.abs(A).sum(axis=0).max()) if A.size else 0.0
+    return -math.frexp(amax)[1] if amax > 0.0 else 0
+
+
+def _safeguarded(resid: float, anorm: float, n: int, eps: float) -> float:
+    """The final scaling shared by dbdt01 and dbdt05 (their code, not their headers' formula)."""
     if not math.isfinite(resid):
         return math.inf
     if anorm <= 0.0:
@@ -114,6 +109,69 @@ def residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) 
     if anorm < 1.0:
         return (min(resid, n * anorm) / anorm) / (n * eps)
     return min(resid / anorm, float(n)) / (n * eps)
+
+
+def residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) -> float:
+    """dbdt01's scaled residual ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)`` of a full SVD (n = columns of A).
+
+    dbdt01's header states exactly this formula (divided by N) in every version since 2008, and its
+    code does the same.  ``U`` (m, p), ``s`` (p,), ``Vt`` (p, n) with ``p = min(m, n)``.
+
+    ``A`` and ``s`` are first scaled by the power of two that brings ``max|a_ij|`` into [1/2, 1):
+    the ratio is scale-invariant, and unscaled a matrix near the overflow threshold has
+    ``‖A‖₁ = inf`` (which made every residual score 0) while one of subnormal scale loses the
+    residual to underflow.
+    """
+    n = A.shape[1]
+    shift = _power_of_two_shift(A)
+    if shift:
+        with np.errstate(over="ignore"):
+            A, s = np.ldexp(A, shift), np.ldexp(s, shift)
+    with np.errstate(over="ignore", invalid="ignore"):
+        resid = float(np.abs(A - (U * s) @ Vt).sum(axis=0).max()) if A.size else 0.0
+    anorm = float(np.abs(A).sum(axis=0).max()) if A.size else 0.0
+    return _safeguarded(resid, anorm, n, eps)
+
+
+def partial_residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) -> float:
+    """dbdt05's scaled residual of a partial SVD: ``‖Uᵀ A V − S‖₁ / (n ‖A‖_max eps)``.
+
+    ``U`` (m, k), ``s`` (k,), ``Vt`` (k, n); the same safeguards as dbdt01 and the same exact
+    power-of-two prescaling as :func:`residual_ratio`.
+    """
+    n = A.shape[1]
+    if s.size == 0:
+        return 0.0
+    shift = _power_of_two_shift(A)
+    if shift:
+        with np.errstate(over="ignore"):
+            A, s = np.ldexp(A, shift), np.ldexp(s, shift)
+    with np.errstate(over="ignore", invalid="ignore"):
+        W = -(U.T @ (A @ Vt.T))
+        W[np.diag_indices_from(W)] += s
+        resid = float(np.abs(W).sum(axis=0).max())
+    anorm = float(np.abs(A).max())
+    return _safeguarded(resid, anorm, n, eps)
+
+
+def triplet_residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) -> float:
+    """Not a LAPACK ratio: ``max(‖A V − U S‖₁, ‖Aᵀ U − V S‖₁) / (n ‖A‖₁ eps)`` with dbdt01's safeguards.
+
+    Unlike dbdt05 it sees the part of ``A v_i − s_i u_i`` outside span(U); for a full SVD it is
+    within a small factor of dbdt01's ratio.
+    """
+    n = A.shape[1]
+    if s.size == 0:
+        return 0.0
+    shift = _power_of_two_shift(A)
+    if shift:
+        with np.errstate(over="ignore"):
+            A, s = np.ldexp(A, shift), np.ldexp(s, shift)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r1 = float(np.abs(A @ Vt.T - U * s).sum(axis=0).max())
+        r2 = float(np.abs(A.T @ U - Vt.T * s).sum(axis=0).max())
+    anorm = float(np.abs(A).sum(axis=0).max())
+    return _safeguarded(max(r1, r2), anorm, n, eps)
 
 
 def orthogonality_ratio(Q: NDArray, eps: float, *, columns: bool) -> float:
@@ -154,19 +212,22 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
     A : (m, n) array_like
         The matrix (float32 or float64; integers and other reals are converted to float64).
     U : (m, k) or (m, m) array_like
-        Left singular vectors; only the first ``k = len(s)`` columns are used.
+        Left singular vectors; the residual uses the first ``k = len(s)`` columns, the
+        orthogonality test all m columns when U is square (full factors, as ddrvbd checks them).
     s : (k,) array_like
         Singular values, ``k <= min(m, n)``; LAPACK requires them sorted descending, non-negative.
     Vt : (k, n) or (n, n) array_like
-        Right singular vectors as rows; only the first ``k`` rows are used.
+        Right singular vectors as rows; the residual uses the first ``k`` rows, the
+        orthogonality test all n rows when Vt is square.
     threshold : float
         Pass threshold, default :data:`LAPACK_THRESHOLD` = 50.
 
     Returns
     -------
     LapackRatios
-        ``residual``, ``orth_u``, ``orth_vt``, ``order``, ``passed``; status OK when all pass,
-        INACCURATE otherwise (the reason names the failing ratios).
+        ``residual`` (``residual_kind`` dbdt01 or dbdt05), ``orth_u``, ``orth_vt``, ``order``,
+        ``passed``, the extra ``triplet_residual``; status OK when all pass, INACCURATE otherwise
+        (the reason names the failing ratios); rigour NUMERICAL.
 
     Raises
     ------
@@ -184,11 +245,11 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
     Everything is computed in float64 (float32 factors are scored against float32's eps), which
     costs three matrix products, O(mnk).
 
-    * residual (dbdt01): ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)``; if the residual exceeds ‖A‖₁ it is capped
-      as in LAPACK (``min(resid/‖A‖₁, n) / (n eps)``), and ``‖A‖₁ = 0`` gives 0 or ``1/eps``.
-      dbdt01's header says ``max(m, n)``, its code divides by ``n``: we follow the code.
-    * orth_u (dort01 'Columns'): ``‖I − UᵀU‖₁ / (m eps)``; orth_vt (dort01 'Rows'):
-      ``‖I − Vt Vtᵀ‖₁ / (n eps)``.
+    * residual, full SVD (dbdt01): ``‖A − U S Vt‖₁ / (n ‖A‖₁ eps)``; if the residual exceeds ‖A‖₁
+      it is capped as in LAPACK (``min(resid/‖A‖₁, n) / (n eps)``), and ``‖A‖₁ = 0`` gives 0 or
+      ``1/eps``.  Partial SVD (dbdt05): ``‖Uᵀ A V − S‖₁ / (n ‖A‖_max eps)``, same safeguards.
+    * orth_u (dort01 'Columns'): ``‖I − UᵀU‖₁ / (m eps)`` (all m columns of a square U);
+      orth_vt (dort01 'Rows'): ``‖I − Vt Vtᵀ‖₁ / (n eps)`` (all n rows of a square Vt).
     * order (ddrvbd test 4): ``1/eps`` if ``s`` is not sorted descending or has a negative entry.
 
     References
@@ -230,9 +291,16 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
     eps = eps_of(low)
     A64, s64 = A_.astype(np.float64), s_.astype(np.float64)
     U64, Vt64 = U_[:, :k].astype(np.float64), Vt_[:k, :].astype(np.float64)
-    res = residual_ratio(A64, U64, s64, Vt64, eps)
-    ou = orthogonality_ratio(U64, eps, columns=True)
-    ov = orthogonality_ratio(Vt64, eps, columns=False)
+    if k == min(m, n):
+        res, kind = residual_ratio(A64, U64, s64, Vt64, eps), "dbdt01"
+    else:
+        res, kind = partial_residual_ratio(A64, U64, s64, Vt64, eps), "dbdt05"
+    trip = triplet_residual_ratio(A64, U64, s64, Vt64, eps)
+    # ddrvbd: DORT01('Columns', M, M, U) and DORT01('Rows', N, N, VT) on full factors
+    Uo = U_.astype(np.float64) if U_.shape[1] == m else U64
+    Vo = Vt_.astype(np.float64) if Vt_.shape[0] == n else Vt64
+    ou = orthogonality_ratio(Uo, eps, columns=True)
+    ov = orthogonality_ratio(Vo, eps, columns=False)
     unsorted = bool(np.any(s64[:-1] < s64[1:])) if k > 1 else False
     negative = bool(np.any(s64 < 0))
     order = 1.0 / eps if (unsorted or negative) else 0.0
@@ -252,4 +320,5 @@ def lapack_ratios(A: ArrayLike, U: ArrayLike, s: ArrayLike, Vt: ArrayLike, *,
         reason = f"ratios above {threshold:g}: {', '.join(bad)}; " + "; ".join(hints)
     return LapackRatios(residual=res, orth_u=ou, orth_vt=ov, order=order, threshold=float(threshold),
                         eps=eps, dtype=np.dtype(low).name, passed=passed,
-                        status=Status.OK if passed else Status.INACCURATE, reason=reason)
+                        status=Status.OK if passed else Status.INACCURATE, reason=reason,
+                        rigour=Rigour.NUMERICAL, residual_kind=kind, triplet_residual=trip)

@@ -36,13 +36,26 @@ import numpy as np
 from flint import arb, arb_mat
 from numpy.typing import ArrayLike, NDArray
 
-from linalg_lab._results import field_nojson
-from linalg_lab._validation import InputTypeError, InputValueError, as_matrix, as_vector, check_option
+from linalg_lab.internal import (
+    Certificate,
+    InputTypeError,
+    InputValueError,
+    Rigour,
+    Status,
+    Verdict,
+    as_matrix,
+    as_vector,
+    check_option,
+    check_real,
+    field_nojson,
+    to_jsonable,
+)
 
 from .._arb import ETA64, U64, arb_matrix, gamma_arb, lower_float as _arb_lower_float, upper_float, working_prec
-from .._certificate import Certificate, Rigour, Status
+from ._relative import RELATIVE_RTOL, RELATIVE_TIME_BUDGET_S, RelativeRefinement, refine_relative
 
-__all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTRIES"]
+__all__ = ["SingularValueEnclosures", "singular_value_enclosures", "ARB_MAX_ENTRIES", "RELATIVE_RTOL",
+           "RELATIVE_TIME_BUDGET_S"]
 
 #: The "auto" route uses Arb products when ``m * n`` is at most this.
 ARB_MAX_ENTRIES = 40_000
@@ -83,12 +96,16 @@ class SingularValueEnclosures(Certificate):
         How many intervals the Kato–Temple step sharpened (Arb route only).
     route : str
         "arb" or "float" (see the module docstring).
-    certified : bool
-        True when every rounding is accounted for and the bounds are finite with ``‖VᵀV − I‖₂ < 1``.
+    verdict : Verdict
+        PROVED when every rounding is accounted for and the bounds are finite with ``‖VᵀV − I‖₂ < 1``
+        (``certified`` derives from it), else UNDECIDED.
     rigour : Rigour
         CERTIFIED or NUMERICAL.
-    elapsed : float
-        Seconds, including the floating-point SVD when none was given.
+    elapsed_s : float
+        Seconds, including the floating-point SVD when none was given and the relative refinement.
+    relative : RelativeRefinement or None
+        With ``relative=True``: the requested relative width, the Arb precision reached, the indices
+        re-certified and those that could not be tightened (status BRACKET_TOO_WIDE then).
     """
 
     shape: tuple[int, int]
@@ -99,11 +116,12 @@ class SingularValueEnclosures(Certificate):
     orth_u_bound: float
     orth_v_bound: float
     refined: int
-    certified: bool
+    verdict: Verdict
     rigour: Rigour
-    elapsed: float
+    elapsed_s: float
     status: Status
     reason: str
+    relative: RelativeRefinement | None = None
     lower: NDArray = field_nojson(default=None)
     upper: NDArray = field_nojson(default=None)
     s: NDArray = field_nojson(default=None)
@@ -113,11 +131,22 @@ class SingularValueEnclosures(Certificate):
         """Absolute widths ``upper − lower``."""
         return self.upper - self.lower
 
+    @property
+    def relative_widths(self) -> NDArray:
+        """``(upper − lower) / lower`` (inf where ``lower = 0``)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.lower > 0, (self.upper - self.lower) / np.where(self.lower > 0, self.lower, 1.0),
+                            np.inf)
+
     def to_dict(self) -> dict[str, Any]:
         d = super().to_dict()
         if self.lower is not None and self.lower.size <= 2000:
-            d["lower"] = [float(x) for x in self.lower]
-            d["upper"] = [float(x) for x in self.upper]
+            # JSON numbers stay numbers: an infinite upper bound becomes null, listed under "nonfinite"
+            nonfinite = d.pop("nonfinite", {})
+            d["lower"] = to_jsonable(self.lower, nonfinite, "lower")
+            d["upper"] = to_jsonable(self.upper, nonfinite, "upper")
+            if nonfinite:
+                d["nonfinite"] = nonfinite
         return d
 
     def contains(self, values: ArrayLike) -> bool:
@@ -132,7 +161,9 @@ class SingularValueEnclosures(Certificate):
             lines.append(f"  reason: {self.reason}")
         lines.append(f"  bounds: ||AV - US||_2 <= {self.residual_bound:.3e}, ||U^T U - I||_2 <= {self.orth_u_bound:.3e}, "
                      f"||V^T V - I||_2 <= {self.orth_v_bound:.3e}; Kato-Temple refined {self.refined}")
-        lines.append(f"  max width {self.max_width:.3e} = {self.width_in_nu:.3g} n*u*||A||_2; elapsed {self.elapsed:.3g} s")
+        lines.append(f"  max width {self.max_width:.3e} = {self.width_in_nu:.3g} n*u*||A||_2; elapsed {self.elapsed_s:.3g} s")
+        if self.relative is not None:
+            lines.append("  " + self.relative.summary())
         if self.lower is not None:
             p = self.lower.size
             show = list(range(min(p, 8))) + ([p - 1] if p > 8 else [])
@@ -314,7 +345,50 @@ def _factors(svd: Any, func: str) -> tuple[Any, Any, Any]:
                          f"attributes, got {type(svd).__name__}")
 
 
-def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "auto"
+def _prepared_factors(A_: NDArray, svd: Any, shift: int, func: str) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """``(2^shift A, U, s, V)`` with m >= n (else the transpose), s >= 0 sorted descending and scaled
+    by 2^shift: gesdd's factors of the scaled matrix when ``svd`` is None, else the given ones."""
+    m, n = A_.shape
+    p = min(m, n)
+    s_scaled = svd is None
+    if svd is None:
+        import scipy.linalg as sla
+
+        # the SVD of the scaled matrix: near the overflow threshold gesdd's own s may overflow
+        U, s, Vt = sla.svd(np.ldexp(A_, shift) if shift else A_, full_matrices=False, lapack_driver="gesdd")
+    else:
+        U, s, Vt = _factors(svd, func)
+        U = as_matrix(U, "U", func=func, keep_dtype=False)
+        Vt = as_matrix(Vt, "Vt", func=func, keep_dtype=False)
+        s = as_vector(s, "s", func=func, keep_dtype=False)
+        if s.shape[0] != p or U.shape[0] != m or U.shape[1] < p or Vt.shape[1] != n or Vt.shape[0] < p:
+            raise InputValueError(
+                f"{func}: 'svd' must hold U ({m}, {p}), s ({p},), Vt ({p}, {n}) for A of shape {A_.shape}, "
+                f"got U {U.shape}, s {s.shape}, Vt {Vt.shape}")
+        U, Vt = U[:, :p], Vt[:p, :]
+    # work with m >= n: A^T = V S U^T has the same singular values
+    if m < n:
+        A_, U, V = A_.T, Vt.T, U
+    else:
+        V = Vt.T
+    U = np.array(U, dtype=np.float64)
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    s = np.asarray(s, dtype=np.float64)
+    neg = s < 0  # flipping signs into U is exact
+    U[:, neg] *= -1.0
+    s = np.abs(s)
+    order = np.argsort(-s, kind="stable")
+    s, U, V = s[order], U[:, order], V[:, order]
+    if shift:
+        A_ = np.ldexp(A_, shift)
+        if not s_scaled:
+            with np.errstate(over="ignore"):
+                s = np.ldexp(s, shift)
+    return A_, U, s, V
+
+
+def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "auto", relative: bool = False,
+                              rtol: float = RELATIVE_RTOL, time_budget_s: float = RELATIVE_TIME_BUDGET_S
                               ) -> SingularValueEnclosures:
     """Rigorous intervals for every singular value of a float64 matrix.
 
@@ -328,12 +402,25 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         with the residual and the loss of orthogonality.  Default: LAPACK gesdd.
     route : {"auto", "arb", "float"}
         How products are bounded (module docstring); "auto" takes Arb for ``m·n ≤ 40,000``.
+    relative : bool
+        Also re-certify, in higher-precision Arb from the exact float entries, every singular value
+        whose interval is wider than ``rtol`` relative to itself (:func:`refine_relative`: a
+        floating-point one-sided Jacobi V and Ostrowski's theorem on ``(AV)ᵀ(AV)`` in Arb, then
+        rigorous eigenvalues of the exact Gram matrix; precision doubled until every such interval
+        is narrow enough or ``time_budget_s`` is spent).  Default False.  Measured: 10.6 or more
+        correct digits of every singular value of Gaussian matrices with columns scaled over 27
+        (26×26, 0.07 s) to 100 (60×60, 0.6 s) orders of magnitude.
+    rtol : float
+        Requested relative width ``(upper − lower)/lower`` with ``relative=True`` (default 1e-10).
+    time_budget_s : float
+        Seconds allowed for the refinement (default 30); values still wider are listed in
+        ``relative.not_tightened`` and the status is BRACKET_TOO_WIDE (the intervals stay proved).
 
     Returns
     -------
     SingularValueEnclosures
         ``lower``, ``upper`` (sorted by index: interval i contains σ_i, the i-th largest),
-        widths, the bounds used, ``certified``.
+        widths, the bounds used, ``verdict`` (``certified``), ``relative`` (the refinement).
 
     Raises
     ------
@@ -385,46 +472,17 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         raise InputValueError(f"{func}: 'A' of dtype {A_in.dtype} has entries that float64 cannot represent "
                               "exactly; round it to float64 yourself (the enclosures are for that matrix)")
     route = check_option(route, "route", ("auto", "arb", "float"), func=func)
+    if not isinstance(relative, (bool, np.bool_)):
+        raise InputTypeError(f"The 'relative' parameter of {func} must be a bool, got {type(relative).__name__}")
+    rtol = check_real(rtol, "rtol", func=func, lo=0.0, lo_open=True)
+    time_budget_s = check_real(time_budget_s, "time_budget_s", func=func, lo=0.0)
     m, n = A_.shape
     p = min(m, n)
     # scale by a power of two so that no product overflows or underflows needlessly: the singular
     # values of 2^shift A are exactly 2^shift sigma_i (the shift never rounds an entry, see
     # _exact_shift), and the theorem holds for any centres s
     shift = _exact_shift(A_)
-    s_scaled = svd is None
-    if svd is None:
-        import scipy.linalg as sla
-
-        # the SVD of the scaled matrix: near the overflow threshold gesdd's own s may overflow
-        U, s, Vt = sla.svd(np.ldexp(A_, shift) if shift else A_, full_matrices=False, lapack_driver="gesdd")
-    else:
-        U, s, Vt = _factors(svd, func)
-        U = as_matrix(U, "U", func=func, keep_dtype=False)
-        Vt = as_matrix(Vt, "Vt", func=func, keep_dtype=False)
-        s = as_vector(s, "s", func=func, keep_dtype=False)
-        if s.shape[0] != p or U.shape[0] != m or U.shape[1] < p or Vt.shape[1] != n or Vt.shape[0] < p:
-            raise InputValueError(
-                f"{func}: 'svd' must hold U ({m}, {p}), s ({p},), Vt ({p}, {n}) for A of shape {A_.shape}, "
-                f"got U {U.shape}, s {s.shape}, Vt {Vt.shape}")
-        U, Vt = U[:, :p], Vt[:p, :]
-    # work with m >= n: A^T = V S U^T has the same singular values
-    if m < n:
-        A_, U, V = A_.T, Vt.T, U
-    else:
-        V = Vt.T
-    U = np.array(U, dtype=np.float64)
-    V = np.ascontiguousarray(V, dtype=np.float64)
-    s = np.asarray(s, dtype=np.float64)
-    neg = s < 0  # flipping signs into U is exact
-    U[:, neg] *= -1.0
-    s = np.abs(s)
-    order = np.argsort(-s, kind="stable")
-    s, U, V = s[order], U[:, order], V[:, order]
-    if shift:
-        A_ = np.ldexp(A_, shift)
-        if not s_scaled:
-            with np.errstate(over="ignore"):
-                s = np.ldexp(s, shift)
+    A_, U, s, V = _prepared_factors(A_, svd, shift, func)
     use_arb = route == "arb" or (route == "auto" and m * n <= ARB_MAX_ENTRIES)
     refined = 0
     certified = True
@@ -473,8 +531,20 @@ def singular_value_enclosures(A: ArrayLike, *, svd: Any = None, route: str = "au
         status = Status.NOT_CERTIFIED
     with np.errstate(over="ignore"):
         s_out = np.ldexp(s, -shift) if shift else s
+    rel = None
+    if relative and certified:
+        # the unscaled float64 matrix, exactly: A_ was scaled by 2^shift (exact, see _exact_shift)
+        A0 = np.ldexp(A_, -shift) if shift else A_
+        lower, upper, rel = refine_relative(A0, lower, upper, rtol=rtol, time_budget_s=time_budget_s,
+                                            s_hint=s_out)
+        widths = upper - lower
+        maxw = float(widths.max()) if widths.size else 0.0
+        if rel.not_tightened:
+            status = Status.BRACKET_TOO_WIDE
+        reason += "; " + rel.reason
     return SingularValueEnclosures(
         shape=(m, n), route="arb" if use_arb else "float", max_width=maxw, width_in_nu=wnu,
-        residual_bound=e_f, orth_u_bound=g_f, orth_v_bound=f_f, refined=int(refined), certified=certified,
-        rigour=Rigour.CERTIFIED if certified else Rigour.NUMERICAL, elapsed=time.perf_counter() - t0,
-        status=status, reason=reason, lower=lower, upper=upper, s=s_out)
+        residual_bound=e_f, orth_u_bound=g_f, orth_v_bound=f_f, refined=int(refined),
+        verdict=Verdict.PROVED if certified else Verdict.UNDECIDED,
+        rigour=Rigour.CERTIFIED if certified else Rigour.NUMERICAL, elapsed_s=time.perf_counter() - t0,
+        status=status, reason=reason, lower=lower, upper=upper, s=s_out, relative=rel)

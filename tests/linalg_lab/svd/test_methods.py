@@ -102,8 +102,25 @@ def test_penalty_adam_stalls_far_from_lapack_level():
 
 def test_divergence_is_reported():
     A = 30 * np.random.default_rng(0).standard_normal((10, 8))
+    res = svd_by_optimization(A, method="penalty-sgd", steps=300, lr=0.9)
+    assert res.status is Status.DIVERGED and "lr 0.9 diverged at step" in res.reason
+    assert "lower the step size" in res.reason and not res.ok
+
+
+def test_default_step_size_recovers_from_divergence():
+    # issue 11 point 5: the seed's fixed lr 0.9 diverges on every report case; "auto" halves it
+    A = 30 * np.random.default_rng(0).standard_normal((10, 8))
     res = svd_by_optimization(A, method="penalty-sgd", steps=300)
-    assert res.status is Status.SOLVER_FAILED and "lower the learning rate" in res.reason
+    assert res.status is Status.OK and np.isfinite(res.s).all()
+    assert "lr 0.9 diverged at step" in res.reason and "restarted from the start with lr/2" in res.reason
+    assert res.history.size == 300  # the diverged attempts count against the budget
+
+
+def test_lr_is_refused_for_accurate_methods():
+    with pytest.raises(InputValueError, match=r"'lr' applies to the penalty methods only"):
+        svd_by_optimization(np.eye(3), method="jacobi", lr=0.1)
+    with pytest.raises(InputValueError, match=r"The 'lr' parameter of svd_by_optimization must lie in \(0.0, inf\]"):
+        svd_by_optimization(np.eye(3), method="penalty-sgd", lr=-1.0)
 
 
 def test_callback_stops_and_sees_every_step():

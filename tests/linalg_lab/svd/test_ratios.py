@@ -126,3 +126,36 @@ def test_half_precisions_scored_against_their_own_eps(dtype):
     assert r.dtype == dtype and r.eps == float(ml_dtypes.finfo(dt).eps) and r.passed
     # the same float16/bfloat16 factors are far from float64 accuracy
     assert not lapack_ratios(A.astype(np.float64), U.astype(dt).astype(np.float64), s, Vt).passed
+
+
+# --- issue 10 points 9 and 10 -------------------------------------------------------------------
+
+def test_full_factors_are_checked_whole_as_ddrvbd_does():
+    # DORT01('Columns', M, M, U): a perturbed last column of a full U scored 1.06 (pass) before
+    A = np.random.default_rng(0).standard_normal((30, 20))
+    U, s, Vt = np.linalg.svd(A, full_matrices=True)
+    U2 = U.copy()
+    U2[:, -1] += 1e-6
+    r = lapack_ratios(A, U2, s, Vt)
+    assert not r.passed and r.orth_u > 1e8 and r.residual < LAPACK_THRESHOLD
+    assert lapack_ratios(A, U2[:, :20], s, Vt).passed  # the thin part is fine
+
+
+def test_partial_svd_uses_dbdt05():
+    A = np.random.default_rng(0).standard_normal((30, 20))
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    k = 5
+    s2 = s[:k] * (1 + 1e-9)
+    r = lapack_ratios(A, U[:, :k], s2, Vt[:k])
+    W = np.diag(s2) - U[:, :k].T @ A @ Vt[:k].T
+    dbdt05 = np.abs(W).sum(axis=0).max() / np.abs(A).max() / (20 * np.finfo(float).eps)
+    assert r.residual_kind == "dbdt05" and r.residual == pytest.approx(dbdt05, rel=1e-6)
+    assert r.triplet_residual != pytest.approx(r.residual, rel=0.2)  # the other formula, kept as an extra
+
+
+def test_docstrings_state_dbdt01s_real_header():
+    from linalg_lab.svd import residual_ratio
+
+    for doc in (lapack_ratios.__doc__, residual_ratio.__doc__):
+        assert "max(m, n)" not in doc.lower().replace("max(m,n)", "max(m, n)") or "not" in doc
+    assert "divided by N" in residual_ratio.__doc__

@@ -4,7 +4,8 @@ import pytest
 
 from linalg_lab import InputValueError
 from linalg_lab.svd import reproduce_seed004, svd_by_optimization
-from linalg_lab.svd._penalty import PENALTY_CONFIGS, penalty_init, penalty_run
+from linalg_lab.svd import PENALTY_CONFIGS
+from linalg_lab.svd._penalty import penalty_init, penalty_run
 
 
 def test_seed004_settings_match_the_blog():

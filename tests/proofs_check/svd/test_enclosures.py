@@ -208,3 +208,87 @@ def test_singular_values_beyond_float64_range(route):
         exact = sorted(exact, reverse=True)
     enc = singular_value_enclosures(B, route=route)
     assert enc.certified and _contains(enc, exact)
+
+
+# --- issue 10: relative-accuracy enclosures ----------------------------------------------------
+
+def _wide_range(n=26, seed=0):
+    return np.random.default_rng(seed).standard_normal((n, n)) * np.logspace(0, -27, n)
+
+
+def test_relative_enclosures_give_10_digits_over_27_orders(tolerance_report):
+    import mpmath
+
+    A = _wide_range()
+    plain = singular_value_enclosures(A)
+    assert np.max(plain.relative_widths) > 1.0  # normwise: useless for the small values
+    enc = singular_value_enclosures(A, relative=True)
+    assert enc.certified and enc.ok and enc.relative.not_tightened == []
+    tolerance_report.record("relative enclosure 26x26 (27 orders): max relative width",
+                            float(np.max(enc.relative_widths)), 1e-10, kind="relative")
+    with mpmath.workdps(120):
+        exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+        for i, x in enumerate(exact):
+            assert mpmath.mpf(enc.lower[i]) <= x <= mpmath.mpf(enc.upper[i]), i
+    assert exact[0] / exact[-1] > 1e26
+
+
+def test_relative_refinement_reports_what_it_could_not_tighten():
+    # duplicated columns: exactly rank 3 of 6 (a float product B C is not: its "zero" singular values
+    # are ~1e-16 and get tightened); exact zeros have no relative width; the intervals stay proved
+    B = np.random.default_rng(1).standard_normal((8, 3))
+    A = np.hstack([B, B])
+    enc = singular_value_enclosures(A, relative=True, time_budget_s=2.0)
+    assert enc.certified and enc.status is Status.BRACKET_TOO_WIDE and not enc.ok
+    assert set(enc.relative.not_tightened) >= {3, 4, 5} and "may be zero" in enc.reason
+    assert np.all(enc.relative_widths[:3] <= 1e-10)
+
+
+def test_relative_options_validated():
+    with pytest.raises(InputValueError, match=r"The 'rtol' parameter of singular_value_enclosures"):
+        singular_value_enclosures(np.eye(2), relative=True, rtol=0.0)
+    with pytest.raises(InputTypeError, match=r"The 'relative' parameter of singular_value_enclosures must be a bool"):
+        singular_value_enclosures(np.eye(2), relative="yes")
+
+
+def _graded_cases():
+    rng = np.random.default_rng(1)
+    return {
+        "row-graded 30x20 over 60 orders": np.logspace(0, -60, 30)[:, None] * rng.standard_normal((30, 20)),
+        "wide 8x20, columns over 40 orders": rng.standard_normal((8, 20)) * np.logspace(0, -40, 20),
+        "two-sided 12x12": np.logspace(0, -15, 12)[:, None] * rng.standard_normal((12, 12)) * np.logspace(-15, 0, 12),
+    }
+
+
+@pytest.mark.parametrize("name", list(_graded_cases()))
+def test_relative_enclosures_on_graded_shapes(name, tolerance_report):
+    A = _graded_cases()[name]
+    enc = singular_value_enclosures(A, relative=True)
+    assert enc.certified and enc.ok
+    tolerance_report.record(f"relative enclosure {name}: max relative width", float(np.max(enc.relative_widths)),
+                            1e-10, kind="relative")
+    with mpmath.workdps(200):
+        exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+        for i, x in enumerate(exact):
+            assert mpmath.mpf(enc.lower[i]) <= x <= mpmath.mpf(enc.upper[i]), i
+
+
+@pytest.mark.slow
+def test_relative_enclosures_60x60_over_100_orders():
+    # Arb's Gram eigensolver cannot isolate these eigenvalues; the Jacobi/Ostrowski route does
+    A = np.random.default_rng(60).standard_normal((60, 60)) * np.logspace(0, -100, 60)
+    enc = singular_value_enclosures(A, relative=True)
+    assert enc.ok and np.max(enc.relative_widths) <= 1e-10
+    with mpmath.workdps(300):
+        exact = sorted(mpmath.svd_r(mpmath.matrix(A.tolist()), compute_uv=False), reverse=True)
+        assert all(mpmath.mpf(lo) <= x <= mpmath.mpf(hi) for lo, hi, x in zip(enc.lower, enc.upper, exact))
+
+
+def test_json_of_an_infinite_upper_bound_is_strict_json():
+    import json
+
+    fmax = np.finfo(np.float64).max
+    enc = singular_value_enclosures(np.full((3, 3), fmax))
+    d = enc.to_dict()
+    json.dumps(d, allow_nan=False)  # the CLI's --json; inf made it raise before
+    assert d["upper"][0] is None and d["nonfinite"]["upper.0"] == "inf"

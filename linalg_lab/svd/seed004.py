@@ -1,4 +1,4 @@
-"""Reproduction of seed 004 (SVD by gradient descent with SGD or Adam) over many seeds."""
+"""Reproduction of seed 004 (public module: the report section and CLI call it) (SVD by gradient descent with SGD or Adam) over many seeds."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._results import Result, Status, field_nojson
+from .._results import Result, Rigour, Status, field_nojson
 from .._validation import InputValueError, check_int, check_option
 from ._penalty import PENALTY_CONFIGS, penalty_init, penalty_run
 from ._ratios import lapack_ratios
@@ -49,6 +49,7 @@ class Seed004Result(Result):
     verdict: str
     status: Status
     reason: str
+    rigour: Rigour
     curves: dict[str, NDArray] = field_nojson(default_factory=dict)
     errors: dict[str, NDArray] = field_nojson(default_factory=dict)
 
@@ -179,7 +180,7 @@ def reproduce_seed004(*, seeds: int | Sequence[int] = 100, steps: int = 20_000,
             if progress is not None:
                 progress(1, key)
     verdict = _verdict(rows, steps)
-    return Seed004Result(steps=steps, seeds=B, rows=rows, verdict=verdict, status=Status.OK,
+    return Seed004Result(steps=steps, seeds=B, rows=rows, verdict=verdict, status=Status.OK, rigour=Rigour.NUMERICAL,
                          reason=f"{len(rows)} (shape, method) batches of {B} seeds", curves=curves,
                          errors=errors)
 

@@ -1,4 +1,4 @@
-"""Figures for the SVD family (rendering only: they plot results computed elsewhere)."""
+"""Figures for the SVD family (rendering only: they plot results computed by linalg_lab.svd)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..plots import pyplot, save_figure
+from . import legend_outside, pyplot, save_figure
 
 __all__ = ["plot_convergence", "plot_singular_value_errors", "plot_seed004"]
 
@@ -19,7 +19,7 @@ def plot_convergence(result: Any, path: str | Path) -> Path:
     ax.semilogy(np.arange(1, h.size + 1), np.where(h > 0, h, np.nan), lw=1)
     ax.set_xlabel("iteration")
     ax.set_ylabel(result.history_label)
-    ax.set_title(f"{result.method} on {result.shape[0]}x{result.shape[1]}: {result.status.name}")
+    ax.set_title(f"{result.method} on {result.shape[0]}x{result.shape[1]}: {result.status.name.lower()}")
     ax.grid(True, which="both", alpha=0.3)
     return save_figure(fig, path)
 
@@ -34,13 +34,13 @@ def plot_singular_value_errors(s: np.ndarray, s_ref: np.ndarray, path: str | Pat
     ax.set_xlabel("index i")
     ax.set_ylabel("normwise error")
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     ax.grid(True, which="both", alpha=0.3)
     return save_figure(fig, path)
 
 
 def plot_seed004(res: Any, path: str | Path) -> Path:
-    """Loss quantile bands (10/50/90 %) per step for each shape and method of the seed-004 run."""
+    """Loss quantiles per step (median solid, 10 % and 90 % dashed; no shading) for each shape and method."""
     plt = pyplot()
     keys = list(res.curves)
     shapes = list(dict.fromkeys(k.split()[0] for k in keys))  # in order of appearance
@@ -54,12 +54,13 @@ def plot_seed004(res: Any, path: str | Path) -> Path:
             c = res.curves[k]
             x = c[0] + 1
             band = [np.where(np.isfinite(q), q, np.nan) for q in c[1:]]
-            ax.loglog(x, band[1], color=colors.get(meth), label=meth, lw=1.2)
-            ax.fill_between(x, band[0], band[2], color=colors.get(meth), alpha=0.2)
+            ax.loglog(x, band[1], color=colors.get(meth), label=f"{meth} median", lw=1.2)
+            ax.loglog(x, band[0], color=colors.get(meth), ls="--", lw=0.7, label=f"{meth} 10 % / 90 %")
+            ax.loglog(x, band[2], color=colors.get(meth), ls="--", lw=0.7)
         ax.set_title(sh)
         ax.set_xlabel("step")
         ax.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylim(top=1e4)  # diverging runs (loss -> inf) would squash the scale
-    axes[0][0].set_ylabel("loss (median, 10-90 % band)")
-    axes[0][0].legend(fontsize=8)
+    axes[0][0].set_ylabel("loss over seeds")
+    legend_outside(axes[0][-1])
     return save_figure(fig, path)
