@@ -9,7 +9,11 @@ far spectral normalisation is from the true layer norm), :mod:`.convnorm` (Liu e
 from ._kernel import LAYOUTS, PADDINGS, as_conv_kernel, frequency_matrices
 from .clip import ConvClipResult, clip_conv_norm
 from .operator import ConvOperator, conv_operator
+from .convnorm import ConvNormalized, ConvNormOperator, convnorm
+from .lipschitz import Conv, Dense, LipschitzResult, lipschitz_bound
 from .singular_values import ConvNormResult, ConvSingularValues, conv_norm, conv_singular_values
+from .sn_gap import SNGapResult, sn_gap
+from .spectral_normalization import WARMUP_ITERATIONS, SpectralNormalizeResult, spectral_normalize
 
 __all__ = [
     "conv_operator",
@@ -20,6 +24,18 @@ __all__ = [
     "ConvNormResult",
     "clip_conv_norm",
     "ConvClipResult",
+    "spectral_normalize",
+    "SpectralNormalizeResult",
+    "WARMUP_ITERATIONS",
+    "sn_gap",
+    "SNGapResult",
+    "convnorm",
+    "ConvNormalized",
+    "ConvNormOperator",
+    "lipschitz_bound",
+    "LipschitzResult",
+    "Dense",
+    "Conv",
     "as_conv_kernel",
     "frequency_matrices",
     "LAYOUTS",
