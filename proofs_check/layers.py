@@ -11,7 +11,8 @@ rational or an Arb ball; endpoints are rounded outward):
 1. **Scaling.** The kernel is multiplied by a power of two (checked to be exact) so that its
    largest entry lies in [1/2, 1); the bounds are scaled back exactly at the end.
 2. **Conjugate pairs.** For a real kernel ``T[-u, -v] = conj(T[u, v])`` exactly, so the two have the
-   same singular values; only one frequency of each pair is examined.
+   same singular values; only one frequency of each pair is examined, and only one of frequencies
+   whose taps have identical phases (identical exact matrices, e.g. every frequency of a 1x1 kernel).
 3. **Twiddles in Arb.** ``exp(-2 pi i m / N)`` (``N = lcm(h, w)``) is enclosed in Arb at 128 bits;
    each is rounded to a float pair and ``delta`` bounds the rounding error of every twiddle (Arb).
 4. **Float DFT with an a-priori error bound.** ``T_f = fl(K2 @ Re Phi) + i fl(K2 @ Im Phi)``, with
@@ -63,9 +64,11 @@ __all__ = ["conv_spectral_norm_enclosure", "ConvSpectralNormEnclosure"]
 
 #: Working precision (bits) of the Arb parts.
 _PREC = 128
-#: Most frequencies certified in Arb (step 5) before the remaining near-ties are bounded by a wider
-#: float certificate instead.
+#: Frequencies certified in Arb (step 5) before the remaining near-ties are bounded by a wider float
+#: certificate instead: at least 8, more for small channel counts (``_ARB_BUDGET / c^3``; about 0.4 s
+#: per frequency at c = 64).
 _MAX_ARB_FREQUENCIES = 8
+_ARB_BUDGET = 2_000_000
 
 ASSUMPTIONS = ("IEEE-754 binary64, round-to-nearest; BLAS/LAPACK matrix products and Cholesky obeying the "
                "standard model of floating-point arithmetic; everything else in Arb balls")
@@ -84,7 +87,7 @@ class ConvSpectralNormEnclosure(Certificate):
     argmax_frequency : (int, int)
         The frequency ``w*`` whose matrix attains ``lower``.
     frequencies : int
-        Frequencies examined (one per conjugate pair).
+        Frequencies examined (one per conjugate pair and per distinct exact matrix).
     arb_frequencies : int
         Frequencies whose norm was enclosed in Arb (step 5 of the module docstring).
     dft_error : float
@@ -248,6 +251,11 @@ def _enclose(k: np.ndarray, shape: tuple[int, int], t0: float) -> ConvSpectralNo
     uu, vv = half // w, half % w
     a_idx, b_idx = np.meshgrid(np.arange(kh), np.arange(kw), indexing="ij")
     m = ((uu[None, :] * a_idx.ravel()[:, None] * (N // h) + vv[None, :] * b_idx.ravel()[:, None] * (N // w)) % N)
+    # Frequencies whose taps all have the same phases have the same exact matrix (every frequency for
+    # a 1x1 kernel): keep one of each.
+    _, first = np.unique(m, axis=1, return_index=True)
+    first = np.sort(first)
+    half, uu, vv, m = half[first], uu[first], vv[first], m[:, first]
     phi = tw[m]  # (kh kw, F) float twiddles
     k2 = ks.reshape(c_out * c_in, kh * kw)
     tf = (k2 @ np.ascontiguousarray(phi.real)) + 1j * (k2 @ np.ascontiguousarray(phi.imag))
@@ -277,15 +285,18 @@ def _enclose(k: np.ndarray, shape: tuple[int, int], t0: float) -> ConvSpectralNo
     extra_upper = arb(0)
     n_arb = 1
     for j, i in enumerate(failed):
-        if j < _MAX_ARB_FREQUENCIES:
+        if j < max(_MAX_ARB_FREQUENCIES, _ARB_BUDGET // min(c_out, c_in) ** 3):
             lo_i, up_i = _arb_sigma(ks, int(uu[i]), int(vv[i]), h, w, N, balls, _top_vector(tf[i]))
             n_arb += 1
             if lo_i > lower:
                 lower, i_star = lo_i, i
             upper = max(upper, up_i, key=lambda z: z.upper())
-        else:  # a wider float bound for the remaining near-ties: sigma_f (1 + 1e-10) + e_T
-            tgt = arb(float(top[i]) * (1 + 1e-10))
-            if not _float_certified(tf[i], tgt):
+        else:  # a wider float bound for the remaining near-ties: sigma_f (1 + r) + e_T
+            for r in (2.0**-40, 2.0**-30, 2.0**-20):
+                tgt = arb(float(top[i])) * (1 + arb(r))
+                if _float_certified(tf[i], tgt):
+                    break
+            else:
                 return _result(k, shape, t0, reason=f"undecided: could not certify frequency "
                                                     f"{(int(uu[i]), int(vv[i]))}")
             extra_upper = max(extra_upper, tgt + e_t, key=lambda z: z.upper())
