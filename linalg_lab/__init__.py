@@ -5,7 +5,7 @@ the documented one.
 """
 __version__ = "0.1.0"
 
-from ._results import AnalysisFailed, Result, Rigour, Status
+from ._results import AnalysisFailed, Certificate, Result, Rigour, Status, Verdict
 from ._validation import InputError, InputTypeError, InputValueError
 from . import experiments
 from .experiments import first_layer_gradient, gradient_decomposition
@@ -60,6 +60,8 @@ __all__ = [
     "Result",
     "Status",
     "Rigour",
+    "Verdict",
+    "Certificate",
     "AnalysisFailed",
     "InputError",
     "InputValueError",

@@ -1,5 +1,5 @@
 """``python -m linalg_lab`` runs the ``linalg-lab`` command."""
-from .cli import main
+from .app.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

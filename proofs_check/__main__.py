@@ -1,5 +1,5 @@
 """``python -m proofs_check`` runs the ``proofs-check`` command."""
-from .cli import main
+from linalg_lab.app.cli import proofs_check_main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(proofs_check_main())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 
-from linalg_lab._results import Result, Rigour, Status, Verdict
+from linalg_lab.internal import Result, Rigour, Status, Verdict
 
 __all__ = ["Verdict", "Certificate", "Rigour", "Status"]
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from linalg_lab import __version__
-from linalg_lab.cli import main
-from proofs_check.cli import main as pmain
+from linalg_lab.app.cli import main
+from linalg_lab.app.cli import proofs_check_main as pmain
 
 
 @pytest.fixture

@@ -213,7 +213,7 @@ def test_run_experiment_multiple_seeds():
 
 
 def test_cli_in_process(tmp_path, capsys):
-    from linalg_lab.cli import main
+    from linalg_lab.app.cli import main
 
     rc = main(["experiment", "alignment", "--config", "tiny-relu-vs-sigmoid", "--plots", str(tmp_path), "--json"])
     out = capsys.readouterr().out

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from linalg_lab import InputValueError, Status
-from linalg_lab.cli import main
+from linalg_lab.app.cli import main
 from linalg_lab.norms import FAMILIES, gap_instance, make_instance, two_to_q
 from linalg_lab.norms.families import gaussian_instance
 

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from linalg_lab.cli import main
+from linalg_lab.app.cli import main
 
 
 @pytest.fixture

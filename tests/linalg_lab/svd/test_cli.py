@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 
-from linalg_lab.cli import main
+from linalg_lab.app.cli import main
 
 
 def test_check_accurate_method_exit_0(tmp_path, capsys):

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from proofs_check.cli import main
+from linalg_lab.app.cli import proofs_check_main as main
 
 
 def test_ns_cubic_certified(capsys):

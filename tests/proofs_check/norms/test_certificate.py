@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from linalg_lab import InputTypeError, InputValueError
 from linalg_lab.norms import gap_instance, make_instance, two_to_q_sos
 from linalg_lab.norms.families import gaussian_instance
-from proofs_check.cli import main
+from linalg_lab.app.cli import proofs_check_main as main
 from proofs_check.norms import certified_lower4, sos_moment_lower4, two_to_q_certificate
 
 

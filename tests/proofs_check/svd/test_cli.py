@@ -3,7 +3,7 @@ import json
 
 import numpy as np
 
-from proofs_check.cli import main
+from linalg_lab.app.cli import proofs_check_main as main
 
 
 def test_svd_command(tmp_path, capsys):

@@ -1,0 +1,155 @@
+"""Registries of CLI commands and report sections: objects, discovered from their folders.
+
+Adding a command or a report section touches one file: a module in ``linalg_lab/app/commands/`` or
+``linalg_lab/app/report/sections/`` that calls :func:`register_command` or
+:func:`register_section` at import.  :func:`discover` imports every module of those folders (in
+name order), so the CLI, the report and the tests see the new entry without edits elsewhere.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from .._results import Result, Rigour
+
+__all__ = [
+    "Command", "ReportSection", "SectionOutput", "ReportContext", "COMMANDS", "SECTIONS",
+    "register_command", "register_section", "discover", "commands_for", "ordered_sections",
+]
+
+Tool = Literal["linalg-lab", "proofs-check"]
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """One CLI command.
+
+    ``path`` names it: ``("spectral-norm",)`` is ``linalg-lab spectral-norm``; ``("ns", "run")`` is
+    ``linalg-lab ns run`` (a group and its subcommand).  ``arguments(parser)`` adds its options,
+    each with help text that states the default.  ``run(args)`` computes through the library and
+    returns a :class:`~linalg_lab._results.Result`; the CLI prints it (``--json``: exactly its
+    ``to_dict()``) and exits 0 when ``result.ok``, else 1.  Bad input raises ``InputError`` (exit 2).
+    ``render(result, args)`` may return the text to print instead of ``result.summary()``.
+    """
+
+    path: tuple[str, ...]
+    tool: Tool
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], Result]
+    description: str = ""
+    render: Callable[[Result, argparse.Namespace], str] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SectionOutput:
+    """What a report section returns; the builder renders it (and never recomputes).
+
+    ``markdown``: the body (tables, ``![caption](figures/NAME.png)`` links); ``conclusion``: one
+    sentence a user should take away; ``rigour``: the highest level of the section's claims;
+    ``results``: the results behind the tables (``report.json`` holds their ``to_dict()``);
+    ``figures``: the files written.  The section's acceptance checks are the
+    ``linalg_lab.tolerance`` checks made while it was built (the builder records them).
+    """
+
+    markdown: str
+    conclusion: str
+    rigour: Rigour
+    results: dict[str, Any] = dataclasses.field(default_factory=dict)
+    figures: list[Path] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportContext:
+    """What a section's ``build`` gets: where to write, how much to compute, and progress."""
+
+    out_dir: Path
+    fig_dir: Path
+    quick: bool = False
+    certify: bool = True
+    seed: int = 0
+    section: str = ""
+    on_case: Callable[[str, str], None] | None = dataclasses.field(default=None, repr=False)
+
+    def figure_path(self, name: str) -> Path:
+        """Path for a figure file (PNG) inside the report's figure folder."""
+        return self.fig_dir / name
+
+    def case(self, name: str) -> None:
+        """Announce that the section starts the case ``name`` (a progress line on stderr)."""
+        if self.on_case is not None:
+            self.on_case(self.section, name)
+
+    def track(self, items: Iterable[T], name: Callable[[T], str] | None = None) -> Iterator[T]:
+        """Iterate over ``items`` announcing each as a case (``name(item)``, or the key of a pair)."""
+        for it in items:
+            if name is not None:
+                label = name(it)
+            elif isinstance(it, tuple) and it and isinstance(it[0], str):
+                label = it[0]
+            else:
+                label = str(it)
+            self.case(label)
+            yield it
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSection:
+    """One section of ``linalg-lab report``; ``order`` sorts the sections."""
+
+    name: str
+    title: str
+    order: int
+    build: Callable[[ReportContext], SectionOutput]
+    summary: str = ""  # what the section checks, in a few words (the report's opening summary)
+
+
+COMMANDS: dict[tuple[str, tuple[str, ...]], Command] = {}
+SECTIONS: dict[str, ReportSection] = {}
+
+
+def register_command(cmd: Command) -> Command:
+    """Add ``cmd`` to :data:`COMMANDS` (keyed by tool and path); a second registration replaces it."""
+    COMMANDS[(cmd.tool, cmd.path)] = cmd
+    return cmd
+
+
+def register_section(sec: ReportSection) -> ReportSection:
+    """Add ``sec`` to :data:`SECTIONS`."""
+    SECTIONS[sec.name] = sec
+    return sec
+
+
+_DISCOVERED = False
+
+
+def discover() -> None:
+    """Import every module of ``app/commands`` and ``app/report/sections`` once (they register)."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    _DISCOVERED = True
+    for pkg_name in ("linalg_lab.app.commands", "linalg_lab.app.report.sections"):
+        pkg = importlib.import_module(pkg_name)
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{pkg_name}.{info.name}")
+
+
+def commands_for(tool: Tool) -> list[Command]:
+    """The registered commands of one tool, in path order."""
+    discover()
+    return sorted((c for (t, _), c in COMMANDS.items() if t == tool), key=lambda c: c.path)
+
+
+def ordered_sections() -> list[ReportSection]:
+    """The registered report sections in report order."""
+    discover()
+    return sorted(SECTIONS.values(), key=lambda s: (s.order, s.name))
+
