@@ -52,10 +52,8 @@ import numpy as np
 from flint import acb, acb_mat, arb, arb_mat, fmpq
 from numpy.typing import ArrayLike
 
-from linalg_lab._results import Certificate, Rigour, Status, Verdict
-from linalg_lab._validation import InputValueError
-from linalg_lab.layers import as_conv_kernel
-from linalg_lab.layers._kernel import check_input_shape
+from linalg_lab.internal import Certificate, InputValueError, Rigour, Status, Verdict
+from linalg_lab.layers import as_conv_kernel, check_input_shape
 from linalg_lab.spectral import gram_cholesky_certificate
 
 from ._arb import ETA64, gamma_arb, lower_float, upper_float, working_prec

@@ -6,7 +6,7 @@ projection), :mod:`.spectral_normalization` (PyTorch's spectral normalisation), 
 far spectral normalisation is from the true layer norm), :mod:`.convnorm` (Liu et al.'s ConvNorm),
 :mod:`.lipschitz` (bracketing a network's Lipschitz constant).  Conventions: :mod:`._kernel`.
 """
-from ._kernel import LAYOUTS, PADDINGS, as_conv_kernel, frequency_matrices
+from ._kernel import LAYOUTS, PADDINGS, as_conv_kernel, check_input_shape, frequency_matrices
 from .clip import ConvClipResult, clip_conv_norm
 from .operator import ConvOperator, conv_operator
 from .convnorm import ConvNormalized, ConvNormOperator, convnorm
@@ -37,6 +37,7 @@ __all__ = [
     "Dense",
     "Conv",
     "as_conv_kernel",
+    "check_input_shape",
     "frequency_matrices",
     "LAYOUTS",
     "PADDINGS",
