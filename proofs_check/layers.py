@@ -122,12 +122,15 @@ def _twiddles(N: int) -> tuple[list[acb], np.ndarray, arb]:
     """Arb twiddles ``exp(-2 pi i m/N)``, their float roundings and a bound on every rounding error."""
     balls = [acb(arb(fmpq(-2 * m, N))).exp_pi_i() for m in range(N)]
     fl = np.array([complex(float(z.real.mid()), float(z.imag.mid())) for z in balls])
-    delta = arb(0)
+    delta = 0.0
     for z, f in zip(balls, fl):
         dr, di = abs(arb(f.real) - z.real), abs(arb(f.imag) - z.imag)
-        delta = max(delta, (dr * dr + di * di).sqrt().upper(), key=lambda x: x.upper())
-        delta = arb(delta.upper())
-    return balls, fl, delta
+        delta = max(delta, upper_float((dr * dr + di * di).sqrt()))  # rounded up: rigorous
+    return balls, fl, arb(delta)
+
+
+class _Undecided(Exception):
+    """An Arb step could not enclose an eigenvalue; becomes an UNDECIDED result with this reason."""
 
 
 def _arb_sigma(k: np.ndarray, u: int, v: int, h: int, w: int, N: int, balls: list[acb],
@@ -149,7 +152,12 @@ def _arb_sigma(k: np.ndarray, u: int, v: int, h: int, w: int, N: int, balls: lis
     try:
         eigs = g.eig()
     except ValueError:  # eigenvalues not isolated: Rump's method for clusters
-        eigs = g.eig(multiple=True, algorithm="rump")
+        try:
+            eigs = g.eig(multiple=True, algorithm="rump")
+        except ValueError as exc:
+            raise _Undecided(f"Arb could not enclose the eigenvalues at frequency {(u, v)}: {exc}") from None
+    if not all(e.real.is_finite() for e in eigs):
+        raise _Undecided(f"Arb returned a non-finite eigenvalue enclosure at frequency {(u, v)}")
     lam = max((e.real.upper() for e in eigs), key=lambda z: z)
     upper = arb(lam).sqrt()
     return lower, upper
@@ -215,7 +223,10 @@ def conv_spectral_norm_enclosure(
             f"{func}: the kernel {(kh, kw)} is larger than the input {(h, w)}; its taps alias (wrap "
             "around), which this certificate does not model; use a larger input_shape")
     with working_prec(_PREC):
-        return _enclose(k, (h, w), t0)
+        try:
+            return _enclose(k, (h, w), t0)
+        except _Undecided as exc:  # a failing status with its one-line reason
+            return _result(k, (h, w), t0, reason=f"undecided: {exc}")
 
 
 def _result(k: np.ndarray, shape: tuple[int, int], t0: float, **kw) -> ConvSpectralNormEnclosure:
@@ -256,7 +267,9 @@ def _enclose(k: np.ndarray, shape: tuple[int, int], t0: float) -> ConvSpectralNo
     half, uu, vv, m = half[first], uu[first], vv[first], m[:, first]
     phi = tw[m]  # (kh kw, F) float twiddles
     k2 = ks.reshape(c_out * c_in, kh * kw)
-    tf = (k2 @ np.ascontiguousarray(phi.real)) + 1j * (k2 @ np.ascontiguousarray(phi.imag))
+    tf = np.empty((c_out * c_in, phi.shape[1]), dtype=np.complex128)
+    tf.real = k2 @ np.ascontiguousarray(phi.real)  # assignments are exact: only the GEMMs round
+    tf.imag = k2 @ np.ascontiguousarray(phi.imag)
     tf = np.ascontiguousarray(tf.T.reshape(-1, c_out, c_in))  # (F, c_out, c_in)
     kk = kh * kw
     kfro = arb_mat(1, ks.size, [float(x) for x in ks.ravel()])

@@ -102,3 +102,19 @@ def test_many_near_ties_use_the_wider_float_bound(monkeypatch, rng):
     assert e.certified and e.arb_frequencies == 1 and e.frequencies > 1
     assert e.lower <= ref * (1 + 1e-15) and ref <= e.upper * (1 + 1e-15)
     assert e.relative_width <= 2.0**-20
+
+
+def test_undecided_paths_keep_their_reason(monkeypatch):
+    import proofs_check.layers as pl
+
+    K = np.zeros((1, 1, 2, 2))
+    K[0, 0, 0, 0], K[0, 0, 1, 1] = 1e300, 3e-300  # scaling by 2^-997 would round the small entry
+    e = pl.conv_spectral_norm_enclosure(K, 3)
+    assert not e.certified and e.status.name == "UNDECIDED" and "power of two" in e.reason
+
+    def boom(*a, **k):
+        raise pl._Undecided("Arb could not enclose the eigenvalues at frequency (0, 0)")
+
+    monkeypatch.setattr(pl, "_arb_sigma", boom)
+    e = pl.conv_spectral_norm_enclosure(np.ones((2, 2, 2, 2)), 3)
+    assert e.verdict.value == "undecided" and "could not enclose" in e.reason and not e.ok
