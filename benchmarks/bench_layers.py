@@ -108,7 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     data.append({"case": f"n={n} c={c}", "fft_svd_s": t_fft, "spectral_norm_s": t_sn, "ratio": t_sn / t_fft,
                  "sigma_max": r.sigma_max, "lanczos_estimate": sn.estimate, "lanczos_bracket": [sn.lower, sn.upper],
                  "lanczos_status": sn.status.value, "values": r.count, "dense_gb": dense_gb})
-    print(f"load average at start: {load:.1f} (timings are wall-clock; run on an idle machine)")
+    try:
+        import threadpoolctl  # noqa: F401
+
+        tpc = "installed (the enclosure runs BLAS single-threaded)"
+    except ImportError:
+        tpc = "not installed (BLAS threads may thrash on a loaded machine; see --single-thread-check)"
+    print(f"load average at start: {load:.1f} (timings are wall-clock; run on an idle machine); "
+          f"threadpoolctl {tpc}")
     print(table(["case", "other route", "FFT-SVD (s)", "other (s)", "other / FFT-SVD", "notes"], rows))
     print(f"results written to {write_json('layers', data)}")
     return 0
