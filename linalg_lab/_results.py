@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Status", "Result", "Certificate", "Verdict", "to_jsonable", "AnalysisFailed", "Rigour",
-           "field_nojson"]
+           "field_nojson", "json_schema"]
 
 
 class Status(str, enum.Enum):
@@ -220,3 +220,64 @@ def field_nojson(**kw: Any) -> Any:
     md = dict(kw.pop("metadata", {}) or {})
     md["json"] = False
     return dataclasses.field(metadata=md, **kw)
+
+
+def _schema_of(tp: Any) -> dict[str, Any]:
+    """JSON schema of one annotated type, as :func:`to_jsonable` renders it (permissive where unsure)."""
+    import types
+    import typing
+
+    if isinstance(tp, str):  # postponed annotation that could not be resolved
+        return {}
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        subs = [_schema_of(a) for a in args]
+        return {} if any(not s for s in subs) else {"anyOf": subs}
+    if tp is type(None):
+        return {"type": "null"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:  # non-finite floats are null (listed in "nonfinite")
+        return {"type": ["number", "null"]}
+    if tp is str:
+        return {"type": "string"}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [to_jsonable(m.value) for m in tp]}
+    if isinstance(tp, type) and issubclass(tp, fractions.Fraction):
+        return {"type": "string"}
+    if origin in (list, tuple) or tp in (list, tuple):
+        return {"type": "array"}
+    if origin is dict or tp is dict:
+        return {"type": "object"}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return {"type": "object"}
+    return {}
+
+
+def json_schema(cls: type) -> dict[str, Any]:
+    """A JSON schema for ``cls.to_dict()``, derived from the dataclass's annotations.
+
+    Every field keeps one JSON type whatever its value (floats are numbers or null, never strings);
+    ``kind``, ``ok``, ``status``, ``reason`` and ``rigour`` are required.  Fields whose annotation
+    has no JSON equivalent (arrays, sympy numbers) are left unconstrained.
+    """
+    import typing
+
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):  # unresolved forward references: use the raw annotations
+        hints = {f.name: f.type for f in dataclasses.fields(cls)}
+    props: dict[str, Any] = {"kind": {"const": cls.__name__}, "ok": {"type": "boolean"},
+                             "nonfinite": {"type": "object",
+                                           "additionalProperties": {"enum": ["nan", "inf", "-inf"]}}}
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("json", True):
+            props[f.name] = _schema_of(hints.get(f.name, f.type))
+    for name in getattr(cls, "_derived_json", ()):
+        props.setdefault(name, {})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": cls.__name__,
+            "type": "object", "properties": props,
+            "required": ["kind", "ok", "status", "reason", "rigour"]}

@@ -16,6 +16,16 @@ complex dtype             :class:`InputTypeError` unless the function allows com
 bool / integer dtype      converted to float64; :class:`InputValueError` if an integer is not
                           exactly representable (``|x| > 2**53``)
 float16, longdouble       converted to float64 (float32 and float64 are kept)
+list, tuple, nested        read with ``numpy.asarray`` (ragged nesting: :class:`InputValueError`)
+sequences, objects with
+``__array__``
+scipy.sparse matrix or    :func:`as_operator` (spectral_norm, power_iteration) keeps it sparse; every
+array                     other function needs the entries and densifies it (``toarray``), refusing
+                          with :class:`InputValueError` beyond ``MAX_DENSIFY_ENTRIES`` entries
+LinearOperator            :func:`as_operator` only; elsewhere :class:`InputTypeError` naming the
+                          functions that take one
+torch tensor needing      :class:`InputTypeError` (numpy cannot read it): detach it, or use
+grad                      ``newton_schulz``, which dispatches tensors itself
 NaN or Inf entries        :class:`InputValueError` quoting the count and the first bad index
 empty (a zero dimension)  :class:`InputValueError` unless the function allows empty input
 wrong number of dims      :class:`InputValueError` quoting the shape, with a reshape hint for 1-D
@@ -27,6 +37,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -45,7 +56,12 @@ __all__ = [
     "check_int",
     "check_real",
     "check_probability",
+    "MAX_DENSIFY_ENTRIES",
 ]
+
+#: Largest sparse matrix (in entries, m*n) that a dense-only function densifies for you: 2**25
+#: entries are 256 MiB in float64.  Beyond it the caller densifies explicitly (and knowingly).
+MAX_DENSIFY_ENTRIES = 2**25
 
 
 class InputError(Exception):
@@ -106,6 +122,7 @@ def as_array(
         raise InputTypeError(f"{p}'{name}' must be a real numeric array, got None")
     if isinstance(a, (str, bytes)):
         raise InputTypeError(f"{p}'{name}' must be a real numeric array, got a string {a[:40]!r}")
+    a = _dense_from_foreign(a, name, p)
     try:
         arr = np.asarray(a)
     except (ValueError, TypeError) as exc:  # ragged nested lists
@@ -155,6 +172,40 @@ def as_array(
             f"the first is {arr[first]!r} at index {first}"
         )
     return arr
+
+
+def _dense_from_foreign(a: Any, name: str, p: str) -> Any:
+    """Turn array-likes that ``numpy.asarray`` misreads into something it reads (see the table).
+
+    numpy wraps a scipy.sparse matrix or a LinearOperator in a 0-d object array, and raises a
+    RuntimeError for a torch tensor that requires grad; everything else passes through unchanged.
+    """
+    # Only modules already imported can have made ``a``: look them up instead of importing them.
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is not None and sparse.issparse(a):
+        size = math.prod(a.shape)
+        if size > MAX_DENSIFY_ENTRIES:
+            raise InputValueError(
+                f"{p}'{name}' is a sparse matrix of shape {a.shape}: this function needs its "
+                f"entries as a dense array, and {size} entries exceed the automatic limit "
+                f"MAX_DENSIFY_ENTRIES = {MAX_DENSIFY_ENTRIES}; pass {name}.toarray() yourself, "
+                "or use spectral_norm / power_iteration, which work on sparse input"
+            )
+        return a.toarray()
+    splinalg = sys.modules.get("scipy.sparse.linalg")
+    if splinalg is not None and isinstance(a, splinalg.LinearOperator):
+        raise InputTypeError(
+            f"{p}'{name}' is a LinearOperator of shape {a.shape}: this function needs the "
+            "entries; pass a dense array (op @ np.eye(n)), or use spectral_norm / "
+            "power_iteration, which take a LinearOperator"
+        )
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(a, torch.Tensor) and a.requires_grad:
+        raise InputTypeError(
+            f"{p}'{name}' is a torch tensor that requires grad, which this function cannot read "
+            f"without dropping the graph; pass {name}.detach() (newton_schulz takes tensors itself)"
+        )
+    return a
 
 
 def as_matrix(a: ArrayLike, name: str = "A", *, func: str | None = None, **kw: Any) -> NDArray:

@@ -47,13 +47,19 @@ def load_matrix(path: str | Path, *, key: str | None = None, sparse_ok: bool = T
         raise InputValueError(f"load_matrix: file not found: {p}")
     suffix = p.suffix.lower()
     name = p.name
+    if p.is_file() and p.stat().st_size == 0:
+        raise InputValueError(f"load_matrix: {name} is empty (0 bytes); expected a matrix")
     try:
         if suffix == ".npy":
             obj: Any = np.load(p, allow_pickle=False)
         elif suffix == ".npz":
             obj = _load_npz(p, key)
         elif suffix in (".txt", ".csv"):
-            obj = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, ndmin=2, dtype=np.float64)
+            import warnings
+
+            with warnings.catch_warnings():  # numpy warns on empty input; we raise our own error
+                warnings.simplefilter("ignore", UserWarning)
+                obj = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, ndmin=2, dtype=np.float64)
         elif suffix == ".mtx":
             import scipy.io
 
@@ -65,8 +71,9 @@ def load_matrix(path: str | Path, *, key: str | None = None, sparse_ok: bool = T
             )
     except InputValueError:
         raise
-    except (ValueError, OSError, KeyError) as exc:
-        raise InputValueError(f"load_matrix: could not read {name}: {exc}") from None
+    except (ValueError, OSError, KeyError, EOFError) as exc:
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputValueError(f"load_matrix: could not read {name}: {why}") from None
     import scipy.sparse as sp
 
     if sp.issparse(obj):
@@ -74,6 +81,15 @@ def load_matrix(path: str | Path, *, key: str | None = None, sparse_ok: bool = T
 
         _, m = as_operator(obj, name, func="load_matrix")
         return m if sparse_ok else m.toarray()
+    arr = np.asarray(obj)
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        # One rule for every entry point: values float64 cannot hold are refused, never rounded
+        # silently (a certificate about the rounded matrix would be about another matrix).
+        lossy = arr.astype(np.float64).astype(arr.dtype) != arr
+        if np.any(lossy[np.isfinite(arr)]):
+            raise InputValueError(
+                f"load_matrix: {name} has dtype {arr.dtype} with {int(np.count_nonzero(lossy))} entries that "
+                "float64 cannot represent exactly; round it to float64 yourself")
     try:
         return as_matrix(obj, name, func="load_matrix")
     except InputTypeError as exc:

@@ -43,6 +43,10 @@ __all__ = [
     "GramCertificate",
     "kw_lanczos_epsilon",
     "required_margin",
+    "ScaledOperator",
+    "gram_matrix",
+    "scale_down",
+    "scale_up",
 ]
 
 #: Largest number of columns (after orienting A so that it has the fewer) for which the
@@ -80,7 +84,13 @@ class SpectralNormResult(Result):
     iterations : int
         Matrix-vector products with A (the same number with A^T).
     relative_gap : float
-        ``upper / lower - 1``.
+        ``upper / lower - 1`` (computed in scaled units, so finite even beyond the float range).
+    seed : int or None
+        The seed of the random start: the one given, or the fresh entropy drawn when none was given
+        (so every run is reproducible from its result); None when a Generator was passed.
+    scaled_lower, scaled_upper, scale_exponent : float, float, int
+        The bracket in units of ``2**scale_exponent`` (exact power-of-two scaling), which stays
+        representable when ``||A||_2`` is beyond the float range.
     theorem : str
         The result that justifies ``upper``.
     v, u : ndarray
@@ -100,6 +110,10 @@ class SpectralNormResult(Result):
     rigour: Rigour
     status: Status
     reason: str
+    seed: int | None = None
+    scaled_lower: float = math.nan
+    scaled_upper: float = math.nan
+    scale_exponent: int = 0
     v: NDArray[np.float64] | None = field_nojson(default=None, repr=False)
     u: NDArray[np.float64] | None = field_nojson(default=None, repr=False)
 
@@ -149,8 +163,16 @@ class GramCertificate:
     reason: str
 
 
-class _Op:
-    """A real linear operator with matvec/rmatvec and its orientation (wide -> transpose)."""
+class ScaledOperator:
+    """A real linear operator oriented so that it has the fewer columns, scaled by a power of two.
+
+    ``a`` is the oriented matrix (``A`` or ``A^T``, whichever has ``n <= m``) times ``2**-scale_exp``,
+    chosen so that the largest entry lies in [1/2, 1): the scaling is exact except for entries pushed
+    below the normal range (callers account for those by Weyl's inequality).  ``kind`` is "dense",
+    "sparse" or "operator" (operators are not scaled).  ``scale_exp`` is an int, so huge matrices
+    (entries up to the largest float) never overflow a float scale factor.  Used by
+    ``proofs_check.spectral_norm_enclosure`` (through this public name).
+    """
 
     def __init__(self, kind: str, a: Any) -> None:
         self.kind = kind
@@ -162,19 +184,24 @@ class _Op:
 
             self.a = aslinearoperator(a).T
         self.m, self.n = self.a.shape
-        self.scale = 1.0
+        self.scale_exp = 0
         if kind == "dense":
             amax = float(np.max(np.abs(self.a)))
-            e = math.frexp(amax)[1] if amax > 0 else 0
-            self.scale = math.ldexp(1.0, e)  # power of two: exact rescaling
-            if self.scale != 1.0:
-                self.a = self.a / self.scale
+            self.scale_exp = math.frexp(amax)[1] if amax > 0 else 0
+            if self.scale_exp:
+                self.a = np.ldexp(self.a, -self.scale_exp)  # exact but for subnormal results
         elif kind == "sparse":
             amax = float(np.max(np.abs(self.a.data))) if self.a.nnz else 0.0
-            e = math.frexp(amax)[1] if amax > 0 else 0
-            self.scale = math.ldexp(1.0, e)
-            if self.scale != 1.0:
-                self.a = self.a / self.scale
+            self.scale_exp = math.frexp(amax)[1] if amax > 0 else 0
+            if self.scale_exp:
+                self.a = self.a.copy()
+                self.a.data = np.ldexp(self.a.data, -self.scale_exp)
+
+    @property
+    def scale(self) -> float:
+        """``2**scale_exp`` as a float (inf when it exceeds the float range; use ``scale_exp``)."""
+        with np.errstate(over="ignore"):
+            return float(np.ldexp(1.0, self.scale_exp))
 
     def mv(self, x: NDArray) -> NDArray:
         return np.asarray(self.a @ x, dtype=np.float64).ravel() if self.kind != "operator" else \
@@ -230,7 +257,7 @@ def gram_cholesky_certificate(a: NDArray[np.float64], tau: float, *,
     tau : float
         The proposed bound on ``lambda_max(a^T a)``.
     gram : (n, n) ndarray, optional
-        ``fl(a^T a)`` as computed by :func:`_gram` (upper triangle used), to avoid recomputing it.
+        ``fl(a^T a)`` as computed by :func:`gram_matrix` (upper triangle used), to avoid recomputing it.
 
     Returns
     -------
@@ -249,7 +276,7 @@ def gram_cholesky_certificate(a: NDArray[np.float64], tau: float, *,
     import scipy.sparse as sp
 
     m, n = a.shape
-    g = _gram(a) if gram is None else gram
+    g = gram_matrix(a) if gram is None else gram
     if sp.issparse(a):
         fro_sq = float(np.dot(a.data, a.data))
     else:
@@ -288,7 +315,7 @@ def required_margin(a: Any, tau: float, gram: NDArray | None = None) -> float:
     """A-priori estimate of the margin ``c`` the certificate needs at ``tau`` (relative widths below
     ``c / tau`` cannot be certified by :func:`gram_cholesky_certificate`)."""
     m, n = a.shape
-    g = _gram(a) if gram is None else gram
+    g = gram_matrix(a) if gram is None else gram
     import scipy.sparse as sp
 
     fro = float(np.dot(a.data, a.data)) if sp.issparse(a) else float(np.einsum("ij,ij->", a, a))
@@ -297,7 +324,7 @@ def required_margin(a: Any, tau: float, gram: NDArray | None = None) -> float:
             + 8 * math.ulp(tau))
 
 
-def _gram(a: Any) -> NDArray[np.float64]:
+def gram_matrix(a: Any) -> NDArray[np.float64]:
     """fl(a^T a): upper triangle exact-rounded per entry (dsyrk for dense input); both triangles set."""
     import scipy.sparse as sp
 
@@ -343,7 +370,9 @@ def _lanczos_sym(matvec: Any, n: int, v0: NDArray, maxiter: int, rtol: float, *,
             b = float(np.linalg.norm(w))
         be[j] = b
         k_done = j + 1
-        breakdown = b <= 1e-300 or (j > 0 and b <= 4 * _U * abs(theta) * 1e-3)
+        # (Near-)invariant Krylov space, including a start vector that is an eigenvector: stop
+        # rather than divide by a residual that is only rounding noise.
+        breakdown = b <= 1e-300 or b <= 16 * _U * max(abs(al[j]), abs(theta))
         if stop == "kw" and not breakdown and j + 1 < kmax:
             eps = kw_lanczos_epsilon(j + 1, n, delta)
             if not (eps < 1 and 1 / math.sqrt(1 - eps) - 1 <= rtol):
@@ -376,39 +405,105 @@ def _lanczos_sym(matvec: Any, n: int, v0: NDArray, maxiter: int, rtol: float, *,
     return {"theta": theta, "v": x, "iterations": k_done, "converged": converged}
 
 
-def _gram_lanczos(op: _Op, v0: NDArray, maxiter: int, rtol: float, stop: str, delta: float) -> dict[str, Any]:
+def _gram_lanczos(op: ScaledOperator, v0: NDArray, maxiter: int, rtol: float, stop: str, delta: float) -> dict[str, Any]:
     """Lanczos on A^T A through products with A and A^T (one basis, of the smaller dimension)."""
     est = _lanczos_sym(lambda x: op.rmv(op.mv(x)), op.n, v0, maxiter, rtol, stop=stop, delta=delta)
     est["sigma"] = math.sqrt(max(est.pop("theta"), 0.0))
     return est
 
 
-def _check_common(A: Any, func: str, rtol: float, maxiter: Any, seed: Any) -> tuple[_Op, float, int | None]:
+def _check_common(A: Any, func: str, rtol: float, maxiter: Any, seed: Any) -> tuple[ScaledOperator, float, int | None]:
     kind, a = as_operator(A, "A", func=func)
     rtol = check_real(rtol, "rtol", func=func, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     maxiter = check_int(maxiter, "maxiter", func=func, minimum=1, allow_none=True)
     if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)):
         raise TypeError(f"The 'seed' parameter of {func} must be an int, a numpy Generator or None, "
                         f"got {type(seed).__name__}")
-    return _Op(kind, a), rtol, maxiter
+    return ScaledOperator(kind, a), rtol, maxiter
 
 
-def _zero_result(op: _Op, rtol: float, method: str, A_shape: tuple[int, int]) -> SpectralNormResult:
+def _rng(seed: Any) -> tuple[np.random.Generator, int | None]:
+    """A Generator and the seed that reproduces it: fresh entropy when ``seed`` is None.
+
+    A probabilistic bound is over the random start, so the default must not be a fixed seed (a
+    matrix built against a fixed start would defeat the bound); the entropy drawn is returned so the
+    result records it.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed, None
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy) % (2**63)
+    return np.random.default_rng(int(seed)), int(seed)
+
+
+def _zero_result(op: ScaledOperator, rtol: float, method: str, A_shape: tuple[int, int]) -> SpectralNormResult:
     return SpectralNormResult(
         estimate=0.0, lower=0.0, upper=0.0, upper_kind="deterministic", failure_probability=0.0,
         iterations=1, relative_gap=0.0, rtol=rtol, method=method,
         theorem="A x = 0 and A^T y = 0 on a Krylov basis; exact zero matrix (checked entrywise)",
         rigour=Rigour.NUMERICAL, status=Status.OK, reason="ok: A is the zero matrix",
-        v=np.zeros(A_shape[1]), u=np.zeros(A_shape[0]),
+        scaled_lower=0.0, scaled_upper=0.0, v=np.zeros(A_shape[1]), u=np.zeros(A_shape[0]),
     )
 
 
-def _is_zero(op: _Op) -> bool:
+def _is_zero(op: ScaledOperator) -> bool:
     if op.kind == "dense":
         return not np.any(op.a)
     if op.kind == "sparse":
         return op.a.nnz == 0 or not np.any(op.a.data)
     return False
+
+
+def scale_down(x: float, e: int) -> float:
+    """The largest float ``<= x * 2**e`` (exact unless the product is subnormal or overflows).
+
+    ``x * 2**e`` above the float range gives the largest finite float (a valid lower bound).
+    """
+    if x <= 0 or not math.isfinite(x):
+        return float(x) if x <= 0 else math.inf
+    with np.errstate(over="ignore", under="ignore"):
+        y = float(np.ldexp(x, e))
+    if math.isinf(y):
+        return float(np.finfo(np.float64).max)
+    if y == 0.0 or float(np.ldexp(y, -e)) > x:  # rounded up on the subnormal grid (or to zero)
+        y = math.nextafter(y, -math.inf) if y > 0 else 0.0
+    return max(y, 0.0)
+
+
+def scale_up(x: float, e: int) -> float:
+    """The smallest float ``>= x * 2**e`` (``inf`` above the float range)."""
+    if x <= 0 or not math.isfinite(x):
+        return float(x)
+    with np.errstate(over="ignore", under="ignore"):
+        y = float(np.ldexp(x, e))
+    if math.isfinite(y) and float(np.ldexp(y, -e)) < x:  # rounded down on the subnormal grid
+        y = math.nextafter(y, math.inf)
+    return y
+
+
+def _attained_lower(op: ScaledOperator, v: NDArray) -> tuple[float, NDArray]:
+    """A float ``<= ||a v|| / ||v||`` (scaled units) for the computed ``v``, and ``fl(a v)``.
+
+    For dense and sparse ``a`` every rounding is covered: ``|fl(a v) - a v| <= gamma_n |a||v| +
+    n eta`` componentwise (Higham eq. (3.13)), so ``||a v|| >= ||fl(a v)|| - gamma_n ||fl(|a||v|)||
+    / (1 - gamma_n) - sqrt(m) n eta``; the computed norms carry relative errors below
+    ``gamma_{m+1}`` and ``||v||`` below ``gamma_{n+1}``.  Operators get no allowance (their products
+    are whatever the operator computes).
+    """
+    av = op.mv(v)
+    nav = float(np.linalg.norm(av))
+    nv = float(np.linalg.norm(v))
+    if op.kind == "operator":
+        return nav / nv, av
+    m, n = op.m, op.n
+    absv = np.abs(v)
+    z = np.asarray(abs(op.a) @ absv, dtype=np.float64).ravel()
+    nz = float(np.linalg.norm(z))
+    g_n, g_m = _gamma(n), _gamma(m + 1)
+    prod_err = g_n * nz * (1 + g_m) / (1 - g_n) + math.sqrt(m) * n * _ETA
+    num = nav * (1 - g_m) - prod_err * (1 + 4 * _U)
+    lower = num / (nv * (1 + _gamma(n + 1))) * (1 - 4 * _U)
+    return max(lower, 0.0), av
 
 
 def spectral_norm(
@@ -437,7 +532,8 @@ def spectral_norm(
         Maximum number of products with A (default: min(N, 300) for Lanczos with a probabilistic
         bound, min(N, 2000) otherwise; N = min(m, n)).
     seed : int or numpy.random.Generator, optional
-        Seed of the random start (the probabilistic bound is over this draw).
+        Seed of the random start (the probabilistic bound is over this draw).  Default: fresh
+        entropy, recorded in the result's ``seed``; pass it back to reproduce a run.
     bound : {"auto", "deterministic", "probabilistic"}
         Kind of upper bound.  "auto" is deterministic for dense or sparse input with at most
         :data:`DETERMINISTIC_MAX_COLS` columns (after orienting so that N = min(m, n)), else
@@ -463,8 +559,11 @@ def spectral_norm(
     ``dsyrk``) and one Cholesky factorisation (N^3/3 flops).  A is first scaled by a power of two
     (exact), so huge and tiny matrices neither overflow nor lose accuracy to underflow.
 
-    ``lower`` is ``||A v||_2 (1 - gamma_{n+2})`` for the computed unit vector ``v``: the factor
-    covers the rounding in evaluating the norm for dense input.
+    ``lower`` is a float below ``||A v||_2 / ||v||_2`` for the computed vector ``v``: the allowance
+    covers the error of computing ``fl(A v)`` (``gamma_n |A||v|``, one extra product with ``|A|``)
+    and of the norms, for dense and sparse input.  Both ends are rounded outward when scaled back,
+    also on the subnormal grid; beyond the float range ``lower`` is the largest float, ``upper`` is
+    inf and ``scaled_lower``/``scaled_upper`` keep the bracket.
 
     References
     ----------
@@ -510,7 +609,7 @@ def spectral_norm(
         bound_kind = "probabilistic"
     if maxiter is None:
         maxiter = min(N, 300) if bound_kind == "probabilistic" else min(N, 2000)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng, seed_used = _rng(seed)
     v0 = rng.standard_normal(N)
     v0 /= np.linalg.norm(v0)
 
@@ -518,7 +617,7 @@ def spectral_norm(
     if bound_kind == "deterministic" and method == "lanczos":
         # The certificate needs fl(A^T A) anyway: run Lanczos on it (one symmetric product per step
         # instead of two with A).
-        gram = _gram(op.a)
+        gram = gram_matrix(op.a)
         symv = scipy.linalg.blas.dsymv
         est = _lanczos_sym(lambda x: symv(1.0, gram, x, lower=0), N, v0, maxiter, rtol, stop="gap")
         est["sigma"] = math.sqrt(max(est.pop("theta"), 0.0))
@@ -529,12 +628,9 @@ def spectral_norm(
     else:
         est = _power(op, v0, maxiter, rtol=rtol)
     sigma, v, iters, converged = est["sigma"], est["v"], est["iterations"], est["converged"]
-    # Lower bound attained by v: ||A v|| / ||v|| with a rounding allowance (dense/sparse).
-    av = op.mv(v)
+    # Lower bound attained by v, with every rounding of fl(A v) and the norms covered.
+    lower_s, av = _attained_lower(op, v)
     nv = float(np.linalg.norm(v))
-    lower_s = float(np.linalg.norm(av)) / nv
-    if op.kind != "operator":
-        lower_s *= 1 - _gamma(op.n + op.m + 4)
     u = av / max(np.linalg.norm(av), np.finfo(float).tiny)
     fail_p = 0.0
     if bound_kind == "deterministic":
@@ -545,8 +641,8 @@ def spectral_norm(
             dense = op.a if op.kind == "dense" else op.a.toarray()
             uu, ss, vt = scipy.linalg.svd(dense, full_matrices=False, lapack_driver="gesdd")
             v = vt[0]
-            av = dense @ v
-            lower_s = float(np.linalg.norm(av)) * (1 - _gamma(op.n + op.m + 4))
+            nv = float(np.linalg.norm(v))
+            lower_s, av = _attained_lower(op, v)
             u = av / max(np.linalg.norm(av), np.finfo(float).tiny)
             sigma = float(ss[0])
             upper_s, theorem, det_ok = _deterministic_upper(op, lower_s, sigma, rtol, gram)
@@ -574,15 +670,33 @@ def spectral_norm(
         upper_s = op.trivial_upper()
         upper_kind = "trivial"
         theorem = "trivial bound min(||A||_F, sqrt(||A||_1 ||A||_inf))"
-    scale = op.scale
+    e = op.scale_exp
     # Power-of-two scaling rounds only entries pushed below the normal range, each by at most
     # eta/2: widen the bracket by ||delta||_F <= sqrt(mn) eta/2 (Weyl), in scaled units.
-    scaling_err = math.sqrt(op.m * op.n) * _ETA / 2 if scale != 1.0 else 0.0
-    lower = max(lower_s - scaling_err, 0.0) * scale
-    upper = (upper_s + scaling_err) * scale
-    estimate = min(max(sigma * scale, lower), upper)
-    gap = upper / lower - 1 if lower > 0 else math.inf
-    if not converged and gap > rtol:
+    scaling_err = math.sqrt(op.m * op.n) * _ETA / 2 * (1 + 4 * _U) if e != 0 else 0.0
+    lower_sc = max(lower_s - scaling_err, 0.0) * (1 - 2 * _U) if scaling_err else lower_s
+    upper_sc = (upper_s + scaling_err) * (1 + 2 * _U) if scaling_err else upper_s
+    # Back to A's units, rounded outward (also on the subnormal grid and beyond the float range).
+    lower, upper = scale_down(lower_sc, e), scale_up(upper_sc, e)
+    with np.errstate(over="ignore", under="ignore"):
+        estimate = min(max(float(np.ldexp(sigma, e)), lower), upper)
+    beyond = math.isinf(upper) or lower == float(np.finfo(np.float64).max)
+    # The width of the float bracket that is returned; beyond the float range, the scaled one.
+    if beyond:
+        gap = upper_sc / lower_sc - 1 if lower_sc > 0 else math.inf
+    else:
+        gap = upper / lower - 1 if lower > 0 else math.inf
+    subnormal = 0 < upper < float(np.finfo(np.float64).tiny)
+    if beyond:
+        status = Status.BRACKET_TOO_WIDE
+        reason = (f"||A||_2 lies beyond or at the edge of the float64 range: in units of 2^{e} the bracket is "
+                  f"[{lower_sc:.17g}, {upper_sc:.17g}] (fields scaled_lower, scaled_upper, scale_exponent); "
+                  "in float64, lower is the largest finite float and upper is inf")
+    elif subnormal and gap > rtol:
+        status = Status.BRACKET_TOO_WIDE
+        reason = (f"||A||_2 is subnormal: the float64 grid there cannot hold a bracket of width rtol; in "
+                  f"units of 2^{e} it is [{lower_sc:.17g}, {upper_sc:.17g}] (scaled_lower, scaled_upper)")
+    elif not converged and gap > rtol:
         status = Status.NOT_CONVERGED
         reason = (f"maximum iterations ({maxiter}) reached with bracket width {gap:.2e} > rtol {rtol:.1e}; "
                   "increase maxiter or loosen rtol")
@@ -596,7 +710,7 @@ def spectral_norm(
             reason += (f"; a gap-free Lanczos bound this tight needs about {need:.0f} steps (maxiter={maxiter}); "
                        "use bound='deterministic' for matrices with up to "
                        f"{DETERMINISTIC_MAX_COLS} columns, or loosen rtol")
-    else:
+    elif not beyond:
         status, reason = Status.OK, "ok"
     v_out = v / nv
     u_out = u
@@ -607,11 +721,12 @@ def spectral_norm(
         failure_probability=fail_p, iterations=int(iters), relative_gap=float(gap), rtol=rtol,
         method=method, theorem=theorem,
         rigour=Rigour.PROBABILISTIC if upper_kind == "probabilistic" else Rigour.NUMERICAL,
-        status=status, reason=reason, v=v_out, u=u_out,
+        status=status, reason=reason, seed=seed_used, scaled_lower=float(lower_sc),
+        scaled_upper=float(upper_sc), scale_exponent=int(e), v=v_out, u=u_out,
     )
 
 
-def _deterministic_upper(op: _Op, lower: float, sigma: float, rtol: float,
+def _deterministic_upper(op: ScaledOperator, lower: float, sigma: float, rtol: float,
                          gram: NDArray | None) -> tuple[float, str, bool]:
     """Propose upper = lower (1 + rtol/2) and prove it with :func:`gram_cholesky_certificate`."""
     base = max(lower, sigma)
@@ -627,7 +742,7 @@ def _deterministic_upper(op: _Op, lower: float, sigma: float, rtol: float,
     return math.inf, cert.reason, False
 
 
-def _power(op: _Op, v0: NDArray, maxiter: int, *, rtol: float) -> dict[str, Any]:
+def _power(op: ScaledOperator, v0: NDArray, maxiter: int, *, rtol: float) -> dict[str, Any]:
     """Power method on A^T A until the Rayleigh-quotient residual gives relative accuracy rtol/4."""
     v = v0.copy()
     sigma = 0.0
@@ -677,7 +792,7 @@ def power_iteration(
     func = "power_iteration"
     kind, a = as_operator(A, "A", func=func)
     iterations = check_int(iterations, "iterations", func=func, minimum=1)
-    op = _Op(kind, a)
+    op = ScaledOperator(kind, a)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     v = rng.standard_normal(op.n)
     v /= np.linalg.norm(v)
@@ -686,7 +801,8 @@ def power_iteration(
     for i in range(iterations):
         av = op.mv(v)
         s = float(np.linalg.norm(av))
-        hist[i] = s * op.scale
+        with np.errstate(over="ignore"):
+            hist[i] = float(np.ldexp(s, op.scale_exp))
         if s == 0.0:
             hist[i:] = 0.0
             break

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
-from ._results import Result, Status, field_nojson
+from ._results import Result, Rigour, Status, field_nojson
 from ._validation import InputValueError, as_array, as_matrix, as_vector
 
 __all__ = ["principal_angles", "projection_ratio", "alignment", "orthonormal_basis", "PrincipalAnglesResult"]
@@ -29,6 +29,7 @@ class PrincipalAnglesResult(Result):
     rank_a: int
     rank_b: int
     method: str
+    rigour: Rigour
     status: Status
     reason: str
     basis_a: NDArray[np.float64] | None = field_nojson(default=None, repr=False)
@@ -45,9 +46,14 @@ def orthonormal_basis(A: ArrayLike, *, rcond: float | None = None, name: str = "
                       func: str = "orthonormal_basis") -> NDArray[np.float64]:
     """Orthonormal basis of range(A) from the SVD, dropping singular values below
     ``rcond * s_max`` (default ``max(m, n) * eps``, as numpy's matrix_rank)."""
-    a = as_matrix(A, name, func=func, keep_dtype=False)
-    if not np.any(a):
-        return np.zeros((a.shape[0], 0))
+    a = as_matrix(A, name, func=func, keep_dtype=False, allow_complex=True, allow_empty=True)
+    return _basis(a, rcond)
+
+
+def _basis(a: NDArray, rcond: float | None) -> NDArray:
+    """Unchecked body of :func:`orthonormal_basis` (real or complex ``a``, possibly empty)."""
+    if a.size == 0 or not np.any(a):
+        return np.zeros((a.shape[0], 0), dtype=a.dtype)
     u, s, _ = scipy.linalg.svd(a, full_matrices=False)
     if rcond is None:
         rcond = max(a.shape) * np.finfo(np.float64).eps
@@ -61,10 +67,12 @@ def principal_angles(A: ArrayLike, B: ArrayLike, *, rcond: float | None = None,
 
     Parameters
     ----------
-    A : (n, p) array_like
-    B : (n, q) array_like
-        Real matrices with the same number of rows; rank-deficient columns are allowed (the
-        numerical rank uses ``rcond``, see :func:`orthonormal_basis`).
+    A : (..., n, p) array_like
+    B : (..., n, q) array_like
+        Real or complex matrices with the same number of rows; rank-deficient and zero columns are
+        allowed (the numerical rank uses ``rcond``, see :func:`orthonormal_basis`; a subspace of
+        dimension 0 gives no angles).  Leading dimensions are a batch (broadcast together); the
+        ranks must then agree across the batch.
     rcond : float, optional
         Relative threshold for the numerical rank.
     full_result : bool
@@ -72,13 +80,13 @@ def principal_angles(A: ArrayLike, B: ArrayLike, *, rcond: float | None = None,
 
     Returns
     -------
-    (min(rank A, rank B),) ndarray
-        Angles in [0, pi/2], ascending.
+    (..., min(rank A, rank B)) ndarray
+        Angles in [0, pi/2], ascending (``scipy.linalg.subspace_angles`` returns them descending).
 
     Raises
     ------
     InputValueError
-        Different row counts, NaN/Inf, empty or 1-D input (reshape a vector to a column).
+        Different row counts, NaN/Inf, or 1-D input (reshape a vector to a column).
 
     Notes
     -----
@@ -102,35 +110,67 @@ def principal_angles(A: ArrayLike, B: ArrayLike, *, rcond: float | None = None,
     True
     """
     func = "principal_angles"
-    a = as_matrix(A, "A", func=func, keep_dtype=False)
-    b = as_matrix(B, "B", func=func, keep_dtype=False)
-    if a.shape[0] != b.shape[0]:
+    opts = dict(func=func, keep_dtype=False, min_ndim=2, allow_complex=True, allow_empty=True)
+    a = as_array(A, "A", **opts)
+    b = as_array(B, "B", **opts)
+    if a.shape[-2] != b.shape[-2]:
         raise InputValueError(
             f"{func}: 'A' and 'B' must have the same number of rows (the ambient dimension), "
             f"got shapes {a.shape} and {b.shape}"
         )
-    qa = orthonormal_basis(a, rcond=rcond, name="A", func=func)
-    qb = orthonormal_basis(b, rcond=rcond, name="B", func=func)
-    k = min(qa.shape[1], qb.shape[1])
+    if a.ndim > 2 or b.ndim > 2:
+        return _batched_angles(a, b, rcond, full_result, func)
+    return _angles_2d(a, b, rcond, full_result)
+
+
+def _angles_2d(a: NDArray, b: NDArray, rcond: float | None, full_result: bool) -> Any:
+    """Unchecked body of :func:`principal_angles` for one pair of (real or complex) matrices."""
+    qa0 = qa = _basis(a, rcond)
+    qb0 = qb = _basis(b, rcond)
+    rank_a, rank_b = int(qa.shape[1]), int(qb.shape[1])
+    k = min(rank_a, rank_b)
     if k == 0:
         angles = np.zeros(0)
     else:
         if qa.shape[1] < qb.shape[1]:
             qa, qb = qb, qa  # project the smaller basis: sines of the k angles
-        c = qa.T @ qb
+        c = qa.conj().T @ qb
         cos = np.clip(scipy.linalg.svdvals(c), 0.0, 1.0)[:k]  # descending cosines: ascending angles
         resid = qb - qa @ c
         sin = np.clip(scipy.linalg.svdvals(resid), 0.0, 1.0)  # descending sines
         sin = np.sort(sin)[:k]  # ascending sines <-> ascending angles
         ang_cos = np.arccos(cos)
         ang_sin = np.arcsin(sin)
-        angles = np.where(cos**2 >= 0.5, ang_sin, ang_cos)
-        angles = np.sort(angles)
+        angles = np.sort(np.where(cos**2 >= 0.5, ang_sin, ang_cos))
     if not full_result:
         return angles
-    return PrincipalAnglesResult(angles=angles, rank_a=int(qa.shape[1]), rank_b=int(qb.shape[1]),
+    return PrincipalAnglesResult(angles=angles, rank_a=rank_a, rank_b=rank_b,
                                  method="Björck–Golub cosines / Knyazev–Argentati sines",
-                                 status=Status.OK, reason="ok", basis_a=qa, basis_b=qb)
+                                 rigour=Rigour.NUMERICAL, status=Status.OK, reason="ok",
+                                 basis_a=qa0, basis_b=qb0)
+
+
+def _batched_angles(a: NDArray, b: NDArray, rcond: float | None, full_result: bool, func: str) -> Any:
+    """Angles for stacks ``(..., n, p)`` and ``(..., n, q)`` (leading dimensions broadcast)."""
+    try:
+        lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise InputValueError(f"{func}: the leading (batch) dimensions of 'A' {a.shape[:-2]} and 'B' "
+                              f"{b.shape[:-2]} do not broadcast") from None
+    a = np.broadcast_to(a, lead + a.shape[-2:])
+    b = np.broadcast_to(b, lead + b.shape[-2:])
+    out = [_angles_2d(a[i], b[i], rcond, False) for i in np.ndindex(*lead)]
+    sizes = {len(x) for x in out}
+    if len(sizes) > 1:
+        raise InputValueError(f"{func}: the batch has subspaces of different ranks (angle counts {sorted(sizes)}); "
+                              "call principal_angles per matrix for rank-deficient stacks")
+    k = sizes.pop() if sizes else 0
+    angles = np.array(out).reshape(lead + (k,))
+    if not full_result:
+        return angles
+    return PrincipalAnglesResult(angles=angles, rank_a=-1, rank_b=-1,
+                                 method="Björck–Golub cosines / Knyazev–Argentati sines (batched)",
+                                 rigour=Rigour.NUMERICAL, status=Status.OK, reason="ok")
 
 
 def _as_columns(vectors: Any, d: int, func: str) -> NDArray[np.float64]:

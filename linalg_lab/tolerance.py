@@ -135,6 +135,15 @@ class Check:
             return float("-inf")
         return math.log10(self.tolerance / err)
 
+    def to_transport(self) -> dict[str, Any]:
+        """The fields as a plain dict of str/float/bool (NaN and inf kept), for pytest-xdist."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_transport(cls, data: dict[str, Any]) -> Check:
+        """Inverse of :meth:`to_transport`."""
+        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data})
+
     def to_dict(self) -> dict[str, Any]:
         from ._results import to_jsonable
 
@@ -249,6 +258,9 @@ def assert_close(
     rtol: float | None = None,
     atol: float = 0.0,
     name: str | None = None,
+    err_msg: str = "",
+    equal_nan: bool = True,
+    strict: bool = False,
 ) -> Check:
     """Assert ``|actual - desired| <= atol + rtol * |desired|`` elementwise, and record a Check.
 
@@ -263,6 +275,15 @@ def assert_close(
         Absolute tolerance (default 0).
     name : str, optional
         Label in the tolerance report (default "assert_close").
+    err_msg : str
+        Printed in the failure message, after its first line (as in ``numpy.testing``).
+    equal_nan : bool
+        NaN in both arrays at the same place compares equal (default True, as ``numpy.testing``);
+        with False every NaN is a mismatch.
+    strict : bool
+        Require equal shapes and equal dtypes, as ``numpy.testing.assert_allclose(strict=True)``:
+        no broadcasting (not even of a scalar) and no comparison across dtypes.  By default the
+        arguments broadcast against each other.
 
     Returns
     -------
@@ -274,27 +295,38 @@ def assert_close(
     ------
     AssertionError
         With rtol/atol, the mismatch count, the worst index, max abs/rel error and the error in eps
-        units.
+        units; for a shape mismatch (or, with ``strict``, a dtype mismatch) saying which.
 
     Examples
     --------
     >>> assert_close([1.0, 2.0], [1.0, 2.0 + 1e-15]).passed
     True
-    >>> assert_close([1.0, 2.1], [1.0, 2.0], name="demo")
+    >>> assert_close([1.0, 2.1], [1.0, 2.0], name="demo", err_msg="after 3 steps")
     Traceback (most recent call last):
     ...
     AssertionError: demo: not close (rtol=1.42e-14, atol=0)
+    after 3 steps
     ...
+    >>> assert_close(1.0, [1.0, 1.0], strict=True)
+    Traceback (most recent call last):
+    ...
+    AssertionError: assert_close: shape mismatch (strict): actual () vs desired (2,)
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this function's source
     label = name or "assert_close"
+    note = f"\n{err_msg}" if err_msg else ""
     a = np.asarray(actual)
     d = np.asarray(desired)
     if a.dtype.kind not in "biufc" or d.dtype.kind not in "biufc":
         raise TypeError(f"assert_close: numeric arrays required, got dtypes {a.dtype} and {d.dtype}")
+    if strict and a.shape != d.shape:
+        raise AssertionError(f"{label}: shape mismatch (strict): actual {a.shape} vs desired {d.shape}{note}")
+    if strict and a.dtype != d.dtype:
+        raise AssertionError(f"{label}: dtype mismatch (strict): actual {a.dtype} vs desired {d.dtype}{note}")
     try:
         shape = np.broadcast_shapes(a.shape, d.shape)
     except ValueError:
-        raise AssertionError(f"{label}: shape mismatch: actual {a.shape} vs desired {d.shape}") from None
+        raise AssertionError(f"{label}: shape mismatch: actual {a.shape} vs desired {d.shape}{note}") from None
     dtype_eps = max(eps_of(a.dtype if a.dtype.kind in "fc" else np.float64),
                     eps_of(d.dtype if d.dtype.kind in "fc" else np.float64))
     if rtol is None:
@@ -309,10 +341,15 @@ def assert_close(
         diff = np.abs(a64 - d64)
         same_nonfinite = (~np.isfinite(a64)) & (a64 == d64)  # equal infinities
         diff = np.where(same_nonfinite, 0.0, diff)
-        both_nan = np.isnan(a64) & np.isnan(d64)  # NaN == NaN, as numpy.testing
+        # NaN == NaN only with equal_nan (the numpy.testing default)
+        both_nan = np.isnan(a64) & np.isnan(d64) if equal_nan else np.zeros(shape, dtype=bool)
         diff = np.where(both_nan, 0.0, diff)
         exact = same_nonfinite | both_nan
-        bound = np.where(exact, 1.0, atol + rtol * np.abs(d64))
+        # an infinity or NaN on either side must be matched exactly (|d| = inf would make the
+        # bound infinite and let any value pass, e.g. inf against -inf)
+        unmatched = ~exact & ~(np.isfinite(a64) & np.isfinite(d64))
+        diff = np.where(unmatched, np.inf, diff)
+        bound = np.where(exact, 1.0, np.where(unmatched, 0.0, atol + rtol * np.abs(d64)))
         mismatch = ~exact & ~(diff <= bound)
         # effective relative error: q = diff / bound, reported as q * rtol (or q * atol if rtol == 0)
         scale = rtol if rtol > 0 else atol
@@ -330,9 +367,11 @@ def assert_close(
                        _WHERE.get(), detail))
     if n_bad:
         max_abs = float(np.nanmax(np.where(np.isnan(diff), np.inf, diff)))
-        max_rel = float(rel.max())
-        msg = [
-            f"{label}: not close (rtol={rtol:.3g}, atol={atol:.3g})",
+        max_rel = float(np.nanmax(np.where(np.isnan(rel), np.inf, rel)))
+        msg = [f"{label}: not close (rtol={rtol:.3g}, atol={atol:.3g})"]
+        if err_msg:
+            msg.append(err_msg)
+        msg += [
             f"Mismatched elements: {n_bad} / {q.size} ({100.0 * n_bad / max(q.size, 1):.3g}%)",
             f"Worst index: {worst} (actual {a64[worst].item()!r}, desired {d64[worst].item()!r})",
             f"Max absolute difference: {max_abs:.6g}",

@@ -29,8 +29,14 @@ import numpy as np
 from flint import arb, arb_mat
 from numpy.typing import ArrayLike
 
-from linalg_lab._validation import as_matrix
-from linalg_lab.spectral import _gram, _Op, gram_cholesky_certificate, required_margin, spectral_norm
+from linalg_lab.internal import InputValueError, as_matrix
+from linalg_lab.spectral import (
+    ScaledOperator,
+    gram_cholesky_certificate,
+    gram_matrix,
+    required_margin,
+    spectral_norm,
+)
 
 from ._arb import ETA64, U64, gamma_arb, lower_float, upper_float, working_prec
 from ._certificate import Certificate, Rigour, Status, Verdict
@@ -111,17 +117,23 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
     """
     t0 = time.perf_counter()
     a0 = as_matrix(A, "A", func="spectral_norm_enclosure", keep_dtype=False)
+    a_in = np.asarray(A) if not hasattr(A, "dtype") else A
+    if getattr(a_in, "dtype", np.dtype(float)).kind == "f" and a_in.dtype.itemsize > 8 \
+            and not np.array_equal(a0.astype(a_in.dtype), a_in):
+        # the certificate is about the float64 matrix; a rounded longdouble input is another one
+        raise InputValueError(f"spectral_norm_enclosure: 'A' of dtype {a_in.dtype} has entries that float64 "
+                              "cannot represent exactly; round it to float64 yourself")
     assumptions = ("IEEE-754 binary64 round-to-nearest; BLAS/LAPACK satisfy the standard model "
                    "(any summation order, FMA allowed)")
     if not np.any(a0):
         return SpectralNormEnclosure(0.0, 0.0, 0.0, True, Verdict.PROVED, Rigour.CERTIFIED,
                                      "A is exactly zero", "none", time.perf_counter() - t0,
                                      Status.OK, "ok")
-    op = _Op("dense", a0)
+    op = ScaledOperator("dense", a0)
     a = np.ascontiguousarray(op.a)
     # Scaling by a power of two is exact unless an entry lands below the normal range; then each
     # rounded entry moves by at most eta/2, so ||A/s - a||_2 <= ||.||_F <= sqrt(k) eta / 2 (Weyl).
-    n_rounded = int(np.count_nonzero(a * op.scale != (a0.T if op.transposed else a0)))
+    n_rounded = int(np.count_nonzero(np.ldexp(a, op.scale_exp) != (a0.T if op.transposed else a0)))
     scaling_err = arb(n_rounded).sqrt() * _ETA / 2
     m, n = a.shape
     # Ask for an estimate about as accurate as the certificate can resolve (~ n^2 u).
@@ -141,7 +153,7 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
             lower_s = arb(0)
         # ---- upper bound: Cholesky certificate, final inequality re-checked in Arb --------------
         sigma = max(float(est.estimate), float(upper_float(lower_s)))
-        gram = _gram(a)
+        gram = gram_matrix(a)
         tau0 = sigma * sigma
         rho = max(2 * required_margin(a, tau0, gram) / tau0, 1e-15)
         proved_upper = None
@@ -154,7 +166,7 @@ def spectral_norm_enclosure(A: ArrayLike, *, seed: int = 0) -> SpectralNormEnclo
             rho *= 8
     if proved_upper is None:
         return _fail(t0, assumptions, f"the Cholesky certificate failed at every margin ({cert.reason})")
-    scale = arb(op.scale)
+    scale = arb(2) ** op.scale_exp  # exact
     lower_s = lower_s - scaling_err
     if not lower_s > 0:
         lower_s = arb(0)

@@ -26,7 +26,7 @@ ALLOWED: set[str] = {
     "linalg_lab/svd/_cli.py", "linalg_lab/svd/_report.py",
     "linalg_lab/experiments/_cli.py",
     "proofs_check/newton_schulz/_cli.py", "proofs_check/norms/_cli.py", "proofs_check/svd/_cli.py",
-    "proofs_check/spectral.py", "proofs_check/norms/_certificate.py", "proofs_check/svd/_enclosures.py",
+    "proofs_check/norms/_certificate.py", "proofs_check/svd/_enclosures.py",
     "proofs_check/newton_schulz/_common.py", "proofs_check/newton_schulz/band.py",
     "proofs_check/newton_schulz/basins.py",
     "proofs_check/newton_schulz/absorbing.py", "proofs_check/newton_schulz/fixed_points.py",

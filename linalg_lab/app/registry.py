@@ -1,8 +1,9 @@
 """Registries of CLI commands and report sections: objects, discovered from their folders.
 
-Adding a command or a report section touches one file: a module in ``linalg_lab/app/commands/`` or
-``linalg_lab/app/report/sections/`` that calls :func:`register_command` or
-:func:`register_section` at import.  :func:`discover` imports every module of those folders (in
+Adding a command, a report section or a sweepable analysis touches one file: a module in
+``linalg_lab/app/commands/``, ``linalg_lab/app/report/sections/`` or ``linalg_lab/app/analyses/``
+that calls :func:`register_command`, :func:`register_section` or :func:`register_analysis` at
+import.  :func:`discover` imports every module of those folders (in
 name order), so the CLI, the report and the tests see the new entry without edits elsewhere.
 """
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .._results import Result, Rigour
 
 __all__ = [
     "Command", "ReportSection", "SectionOutput", "ReportContext", "COMMANDS", "SECTIONS",
-    "register_command", "register_section", "discover", "commands_for", "ordered_sections",
+    "register_command", "register_section", "discover", "commands_for", "ordered_sections", "ANALYSES",
+    "register_analysis",
 ]
 
 Tool = Literal["linalg-lab", "proofs-check"]
@@ -35,7 +37,8 @@ class Command:
     each with help text that states the default.  ``run(args)`` computes through the library and
     returns a :class:`~linalg_lab._results.Result`; the CLI prints it (``--json``: exactly its
     ``to_dict()``) and exits 0 when ``result.ok``, else 1.  Bad input raises ``InputError`` (exit 2).
-    ``render(result, args)`` may return the text to print instead of ``result.summary()``.
+    ``render(result, args)`` may return the text to print instead of ``result.summary()``;
+    ``example(tmp_dir)`` gives a quick valid invocation for the tests.
     """
 
     path: tuple[str, ...]
@@ -45,6 +48,10 @@ class Command:
     run: Callable[[argparse.Namespace], Result]
     description: str = ""
     render: Callable[[Result, argparse.Namespace], str] | None = None
+    #: ``example(tmp_dir) -> argv``: writes any input files into ``tmp_dir`` and returns a quick,
+    #: valid argument list; the test suite runs every command's example with ``--json`` and checks
+    #: the output against the result's JSON schema.
+    example: Callable[[Path], list[str]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +119,14 @@ class ReportSection:
 
 COMMANDS: dict[tuple[str, tuple[str, ...]], Command] = {}
 SECTIONS: dict[str, ReportSection] = {}
+#: Sweepable analyses (``linalg_lab.sweep.Analysis`` objects), by name.
+ANALYSES: dict[str, Any] = {}
+
+
+def register_analysis(analysis: Any) -> Any:
+    """Add a :class:`linalg_lab.sweep.Analysis` to :data:`ANALYSES` (``linalg-lab sweep NAME``)."""
+    ANALYSES[analysis.name] = analysis
+    return analysis
 
 
 def register_command(cmd: Command) -> Command:
@@ -135,7 +150,7 @@ def discover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for pkg_name in ("linalg_lab.app.commands", "linalg_lab.app.report.sections"):
+    for pkg_name in ("linalg_lab.app.analyses", "linalg_lab.app.commands", "linalg_lab.app.report.sections"):
         pkg = importlib.import_module(pkg_name)
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):

@@ -21,7 +21,8 @@ def test_bracket_contains_lapack_norm(A):
     slack = 8 * max(A.shape) * np.finfo(float).eps * ref
     assert r.lower <= ref + slack
     assert ref - slack <= r.upper
-    assert r.ok or r.relative_gap <= 1e-6
+    # subnormal norms: the float grid cannot hold a narrow bracket, and the result says so
+    assert r.ok or r.relative_gap <= 1e-6 or (r.upper < np.finfo(float).tiny and "subnormal" in r.reason)
 
 
 @settings(max_examples=40, deadline=None)

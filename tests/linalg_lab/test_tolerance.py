@@ -55,3 +55,84 @@ def test_report_outside_recording_keeps_nothing():
     rep = ToleranceReport()
     assert_close(1.0, 1.0)
     assert len(rep) == 0
+
+
+# --- err_msg, equal_nan, strict: the same semantics as numpy.testing.assert_allclose ----------
+_NAN, _INF = float("nan"), float("inf")
+# (actual, desired, options): both functions must agree on pass/fail for every row
+NUMPY_CASES = [
+    ([1.0, _NAN], [1.0, _NAN], {}),
+    ([1.0, _NAN], [1.0, _NAN], {"equal_nan": True}),
+    ([1.0, _NAN], [1.0, _NAN], {"equal_nan": False}),
+    ([_NAN], [1.0], {"equal_nan": True}),
+    ([_INF, -_INF], [_INF, -_INF], {"equal_nan": False}),
+    ([_INF], [-_INF], {}),
+    (np.ones(3), np.ones(3), {"strict": True}),
+    (np.ones(3), np.ones(3, dtype=np.float32), {"strict": True}),
+    (np.ones(3), np.ones(3, dtype=np.float32), {"strict": False}),
+    (1.0, np.ones(3), {"strict": True}),
+    (1.0, np.ones(3), {"strict": False}),
+    (np.ones((2, 1)), np.ones((2, 1)), {"strict": True}),
+    (np.ones((2, 1)), np.ones(2), {"strict": True}),
+    ([1.0, 2.0 + 1e-10], [1.0, 2.0], {"err_msg": "context"}),
+]
+
+
+def _outcome(fn, a, d, kw):
+    try:
+        fn(a, d, rtol=1e-12, **kw)
+    except AssertionError:
+        return "fail"
+    return "pass"
+
+
+@pytest.mark.parametrize(("a", "d", "kw"), NUMPY_CASES)
+def test_options_agree_with_numpy_testing(a, d, kw):
+    ours = _outcome(assert_close, a, d, kw)
+    theirs = _outcome(np.testing.assert_allclose, a, d, kw)
+    assert ours == theirs
+
+
+def test_equal_nan_false_counts_nan_as_mismatch():
+    with pytest.raises(AssertionError, match=r"Mismatched elements: 1 / 2"):
+        assert_close([1.0, np.nan], [1.0, np.nan], equal_nan=False)
+    with recording() as rep:
+        assert_close([np.nan], [np.nan])  # default equal_nan=True, as numpy.testing
+        with pytest.raises(AssertionError):
+            assert_close([np.nan], [np.nan], equal_nan=False, name="nan strict")
+    assert [c.passed for c in rep.checks] == [True, False]
+    assert rep.checks[1].error == np.inf and rep.checks[1].name == "nan strict"
+
+
+def test_strict_refuses_broadcast_and_dtype_change():
+    with pytest.raises(AssertionError, match=r"x: shape mismatch \(strict\): actual \(\) vs desired \(3,\)"):
+        assert_close(1.0, np.ones(3), strict=True, name="x")
+    with pytest.raises(AssertionError, match=r"dtype mismatch \(strict\): actual float64 vs desired float32"):
+        assert_close(np.ones(2), np.ones(2, dtype=np.float32), strict=True)
+    assert assert_close(1.0, np.ones(3)).passed  # without strict a scalar broadcasts
+
+
+def test_err_msg_is_in_every_failure_message():
+    with pytest.raises(AssertionError) as ei:
+        assert_close([1.0, 2.0], [1.0, 2.5], name="demo", err_msg="after 5 Newton–Schulz steps")
+    lines = str(ei.value).splitlines()
+    assert lines[0].startswith("demo: not close") and lines[1] == "after 5 Newton–Schulz steps"
+    with pytest.raises(AssertionError, match=r"shape mismatch.*\nseed 3"):
+        assert_close(np.ones(2), np.ones(3), err_msg="seed 3")
+    with pytest.raises(AssertionError, match=r"dtype mismatch.*\nseed 4"):
+        assert_close(np.ones(2), np.ones(2, dtype=np.float32), strict=True, err_msg="seed 4")
+
+
+def test_check_transport_round_trip_keeps_nonfinite():
+    c = Check("n", float("inf"), 1.0, False, float("nan"), "relative", "t.py::t", "d")
+    back = Check.from_transport(c.to_transport())
+    assert back.name == c.name and back.error == np.inf and math.isnan(back.eps_units)
+    assert back.to_transport().keys() == c.to_transport().keys()
+
+
+@pytest.mark.parametrize(("a", "d"), [(np.inf, -np.inf), (5.0, np.inf), (np.inf, 5.0), (-np.inf, 1e308)])
+def test_infinities_must_match_exactly(a, d):
+    # Before: |desired| = inf made the bound infinite, so inf vs -inf and 5 vs inf "passed".
+    with recording() as rep, pytest.raises(AssertionError, match="Mismatched elements: 1 / 1"):
+        assert_close(a, d, rtol=1e-3)
+    assert not rep.checks[0].passed and rep.checks[0].error == np.inf

@@ -31,4 +31,5 @@ register_command(Command(
     description="Run the built-in default cases of every registered report section and write "
                 "report.md and a self-contained report.html (tables and figures) and report.json to "
                 "--out. Exit 1 when any section failed.",
-    arguments=_args, run=_run))
+    arguments=_args, run=_run,
+    example=lambda tmp: ["--out", str(tmp / "rep"), "--quick", "--section", "spectral"]))

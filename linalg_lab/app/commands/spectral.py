@@ -56,14 +56,31 @@ def _enclosure_run(args: argparse.Namespace) -> Result:
     return spectral_norm_enclosure(load_matrix(args.file, sparse_ok=False))
 
 
+def _example_matrix(tmp) -> list[str]:
+    import numpy as np
+
+    p = tmp / "A.npy"
+    np.save(p, np.random.default_rng(0).standard_normal((30, 20)))
+    return [str(p)]
+
+
+def _example_pair(tmp) -> list[str]:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    np.save(tmp / "A.npy", rng.standard_normal((12, 3)))
+    np.save(tmp / "B.npy", rng.standard_normal((12, 2)))
+    return [str(tmp / "A.npy"), str(tmp / "B.npy")]
+
+
 register_command(Command(
     path=("spectral-norm",), tool="linalg-lab", help="spectral norm with a guaranteed bracket",
     description="Estimate ||A||_2 with a lower bound attained by a unit vector and an upper bound "
                 "(deterministic, or with a stated failure probability).",
-    arguments=_spectral_args, run=_spectral_run))
+    arguments=_spectral_args, run=_spectral_run, example=_example_matrix))
 register_command(Command(
     path=("angles",), tool="linalg-lab", help="principal angles between two column spaces",
-    arguments=_angles_args, run=_angles_run))
+    arguments=_angles_args, run=_angles_run, example=_example_pair))
 register_command(Command(
     path=("spectral-norm",), tool="proofs-check", help="rigorous enclosure of ||A||_2 (Arb)",
-    arguments=_enclosure_args, run=_enclosure_run))
+    arguments=_enclosure_args, run=_enclosure_run, example=_example_matrix))
