@@ -90,18 +90,30 @@ def _cert_run(args: argparse.Namespace) -> Result:
                                         layout=args.layout)
 
 
+def _example(tmp: Any) -> list[str]:
+    import numpy as np
+
+    p = tmp / "kernel.npy"
+    np.save(p, np.random.default_rng(0).standard_normal((4, 3, 3, 3)))
+    return [str(p), "--input-shape", "6x6"]
+
+
+def _example_strided(tmp: Any) -> list[str]:
+    return [*_example(tmp), "--padding", "zeros", "--stride", "2"]
+
+
 register_command(Command(
     path=("layers", "conv"), tool="linalg-lab", help="singular values / operator norm of a conv layer",
     description="Every singular value of a circular stride-1 convolution (per-frequency SVDs of the 2-D "
                 "DFT, Sedghi-Gupta-Long), or the operator-norm bracket for other paddings and strides.",
-    arguments=_conv_args, run=_conv_run))
+    arguments=_conv_args, run=_conv_run, example=_example))
 register_command(Command(
     path=("layers", "sn"), tool="linalg-lab", help="spectral normalisation's sigma vs the true layer norm",
     description="sigma of the reshaped kernel (what spectral normalisation divides by), its power-iteration "
                 "estimate, the layer's operator norm, and the theorem sigma(W_mat) <= sigma(conv) <= k sigma(W_mat).",
-    arguments=_sn_args, run=_sn_run))
+    arguments=_sn_args, run=_sn_run, example=_example_strided))
 register_command(Command(
     path=("conv",), tool="proofs-check", help="certified operator norm of a circular conv layer (Arb)",
     description="Rigorous interval for the operator norm of a circular stride-1 convolution: float DFT "
                 "with an a-priori error bound, Gram/Cholesky certificates per frequency, Arb at the top one.",
-    arguments=_cert_args, run=_cert_run))
+    arguments=_cert_args, run=_cert_run, example=_example))
