@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._results import Result, Rigour, Status, field_nojson
 from .._validation import InputValueError, check_real
 from ._kernel import as_conv_kernel, check_input_shape, frequency_matrices
+from ._threads import one_blas_thread
 
 __all__ = ["clip_conv_norm", "ConvClipResult"]
 
@@ -106,16 +107,17 @@ def clip_conv_norm(
     if kh > h or kw > w:
         raise InputValueError(f"{func}: the input {(h, w)} must be at least as large as the kernel {(kh, kw)}")
     t = frequency_matrices(k, (h, w))
-    u, s, vh = np.linalg.svd(t, full_matrices=False)
-    sc = np.minimum(s, clip)
-    tc = (u * sc[..., None, :]) @ vh
-    full = np.fft.ifft2(np.transpose(tc, (2, 3, 0, 1)), axes=(2, 3))
-    imag = float(np.max(np.abs(full.imag)))
-    crop = np.ascontiguousarray(full.real[:, :, :kh, :kw])
-    t_crop = frequency_matrices(crop, (h, w))
-    after = np.linalg.svd(t_crop, compute_uv=False)
-    dist = np.linalg.svd(t_crop - tc, compute_uv=False)[..., 0]
-    pdist = np.linalg.svd(t - tc, compute_uv=False)[..., 0]
+    with one_blas_thread():
+        u, s, vh = np.linalg.svd(t, full_matrices=False)
+        sc = np.minimum(s, clip)
+        tc = (u * sc[..., None, :]) @ vh
+        full = np.fft.ifft2(np.transpose(tc, (2, 3, 0, 1)), axes=(2, 3))
+        imag = float(np.max(np.abs(full.imag)))
+        crop = np.ascontiguousarray(full.real[:, :, :kh, :kw])
+        t_crop = frequency_matrices(crop, (h, w))
+        after = np.linalg.svd(t_crop, compute_uv=False)
+        dist = np.linalg.svd(t_crop - tc, compute_uv=False)[..., 0]
+        pdist = np.linalg.svd(t - tc, compute_uv=False)[..., 0]
     out = crop if layout == "torch" else np.transpose(crop, (2, 3, 1, 0)).copy()
     return ConvClipResult(
         clip=clip, sigma_before=float(s.max()), sigma_projected=float(sc.max()), sigma_after=float(after.max()),

@@ -14,6 +14,7 @@ from .._results import Result, Rigour, Status, field_nojson
 from .._validation import InputValueError, check_real
 from ..tolerance import gamma
 from ._kernel import as_conv_kernel, check_input_shape, frequency_matrices
+from ._threads import one_blas_thread
 from .operator import DENSE_MAX_ENTRIES, ConvOperator
 from .singular_values import fft_error_estimate
 
@@ -152,7 +153,8 @@ def convnorm(
     c_out, c_in = k.shape[:2]
     t = frequency_matrices(k, shape)
     r = np.sum(t.real ** 2 + t.imag ** 2, axis=-1)  # (h, w, c_out)
-    before = np.linalg.svd(t, compute_uv=False)
+    with one_blas_thread():
+        before = np.linalg.svd(t, compute_uv=False)
     norm_before = float(before[..., 0].max())
     common = dict(kernel_shape=tuple(int(x) for x in k.shape), input_shape=shape, eps=eps, rigour=Rigour.NUMERICAL)
     if eps == 0.0 and not np.all(r > 0):
@@ -171,7 +173,8 @@ def convnorm(
     # Each squared row norm is a sum of 2 c_in products of entries scaled by a rounded inverse square
     # root: relative error at most gamma_{2 c_in + 4}.
     row_tol = gamma(2 * c_in + 4)
-    after = np.linalg.svd(n, compute_uv=False)
+    with one_blas_thread():
+        after = np.linalg.svd(n, compute_uv=False)
     norm_after = float(after[..., 0].max())
     err = fft_error_estimate(norm_after, shape, max(c_out, c_in))
     b_lower = float(np.sqrt(target.max()))

@@ -13,6 +13,7 @@ from .._results import Result, Rigour, Status, field_nojson
 from .._validation import check_int, check_option, check_real
 from ..tolerance import gamma
 from ._kernel import as_conv_kernel, check_input_shape, frequency_matrices
+from ._threads import one_blas_thread
 from .operator import ConvOperator
 
 __all__ = ["conv_singular_values", "ConvSingularValues", "conv_norm", "ConvNormResult",
@@ -145,7 +146,8 @@ def _per_frequency_sv(t: NDArray[np.complex128]) -> NDArray[np.float64]:
     idx = (u * w + v).ravel()
     partner = (((-u) % h) * w + ((-v) % w)).ravel()
     keep = idx <= partner
-    vals = np.linalg.svd(t.reshape(h * w, c_out, c_in)[keep], compute_uv=False)
+    with one_blas_thread():
+        vals = np.linalg.svd(t.reshape(h * w, c_out, c_in)[keep], compute_uv=False)
     per = np.empty((h * w, vals.shape[-1]))
     per[idx[keep]] = vals
     per[partner[keep]] = vals
