@@ -39,7 +39,21 @@ from .norms import (
     two_to_q_sos,
     two_to_q_spectral,
 )
-from . import grnewt, optim
+from . import grnewt, layers, optim
+from .layers import (
+    ConvNormResult,
+    ConvSingularValues,
+    SNGapResult,
+    SpectralNormalizeResult,
+    clip_conv_norm,
+    conv_norm,
+    conv_operator,
+    conv_singular_values,
+    convnorm,
+    lipschitz_bound,
+    sn_gap,
+    spectral_normalize,
+)
 from .grnewt import NesterovLRs, NewtonSummary, SolverCase, nesterov_lrs, summaries
 from .optim import PionDriftResult, PionStepResult, pion_descent_identity, pion_drift, pion_step
 from .spectral import PowerIterationResult, SpectralNormResult, power_iteration, spectral_norm
@@ -114,6 +128,20 @@ __all__ = [
     "TwoToQLowerResult",
     "TwoToQSpectralResult",
     "TwoToQSoSResult",
+    # layer spectra
+    "layers",
+    "conv_operator",
+    "conv_singular_values",
+    "conv_norm",
+    "clip_conv_norm",
+    "spectral_normalize",
+    "sn_gap",
+    "convnorm",
+    "lipschitz_bound",
+    "ConvSingularValues",
+    "ConvNormResult",
+    "SNGapResult",
+    "SpectralNormalizeResult",
     # grnewt (per-group Newton learning rates)
     "grnewt",
     "nesterov_lrs",

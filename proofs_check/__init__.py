@@ -31,6 +31,7 @@ from .newton_schulz import (
 )
 from .norms import TwoToQCertificate, two_to_q_certificate
 from .grnewt import NesterovRootCertificate, nesterov_root
+from .layers import ConvSpectralNormEnclosure, conv_spectral_norm_enclosure
 from .pion import PionStepCertificate, pion_step_certificate
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
 from .svd import SingularValueEnclosures, singular_value_enclosures
@@ -66,6 +67,9 @@ __all__ = [
     # 2->q norms
     "two_to_q_certificate",
     "TwoToQCertificate",
+    # layers
+    "conv_spectral_norm_enclosure",
+    "ConvSpectralNormEnclosure",
     # grnewt
     "nesterov_root",
     "NesterovRootCertificate",

@@ -5,7 +5,7 @@ import pytest
 
 PACKAGES = ["linalg_lab", "proofs_check", "linalg_lab.testing", "linalg_lab.ns", "linalg_lab.norms",
             "linalg_lab.svd", "linalg_lab.experiments", "proofs_check.newton_schulz", "proofs_check.norms",
-            "proofs_check.svd", "linalg_lab.optim", "linalg_lab.experiments.linearity", "linalg_lab.sweep", "linalg_lab.grnewt"]
+            "proofs_check.svd", "linalg_lab.optim", "linalg_lab.experiments.linearity", "linalg_lab.sweep", "linalg_lab.grnewt", "linalg_lab.layers", "proofs_check.layers"]
 
 
 @pytest.mark.parametrize("pkg", PACKAGES)
