@@ -29,7 +29,7 @@ from .newton_schulz import (
     schedule_band,
     steps_to_tolerance,
 )
-from .norms import TwoToQCertificate, two_to_q_certificate
+from .norms import TwoToQCertificate, certify_two_to_q, two_to_q_certificate
 from .spectral import SpectralNormEnclosure, spectral_norm_enclosure
 from .svd import SingularValueEnclosures, singular_value_enclosures
 
@@ -63,6 +63,7 @@ __all__ = [
     "ScheduleCertificate",
     # 2->q norms
     "two_to_q_certificate",
+    "certify_two_to_q",
     "TwoToQCertificate",
     # SVD
     "SingularValueEnclosures",

@@ -49,13 +49,15 @@ def test_root_systems_reject_other_sizes(family, size):
 
 
 def test_units_are_norms_in_result_and_json():
-    """value/lower/upper are NORMS and the *4 fields their 4th powers, in the result and its JSON."""
+    """lower/upper are NORMS and the *_q fields their q-th powers, in the result and its JSON."""
+    from proofs_check import certify_two_to_q
+
     inst = make_instance("hadamard", 4)  # norm 2, 4th power 16
     r = two_to_q(inst.X)
     out = json.loads(json.dumps(r.to_dict()))
-    for k in ("lower", "spectral", "sos", "certified_upper"):
-        assert math.isclose(out[k + "4"], out[k] ** 4, rel_tol=1e-12), k
-    for k in ("lower", "sos", "certified_lower", "certified_upper"):
+    for k in ("lower", "upper"):
         assert abs(out[k] - 2.0) <= 2e-6, k  # norm 2, not its 4th power 16
-    cert = r.details["certificate"].to_dict()
-    assert cert["lower"] <= 2.0 <= cert["upper"] and cert["lower4"] <= 16.0 <= cert["upper4"]
+    assert abs(out["bounds"]["sos"]["value"] - 2.0) <= 2e-6
+    cert = certify_two_to_q(r).to_dict()
+    assert cert["lower"] <= 2.0 <= cert["upper"] and cert["lower_q"] <= 16.0 <= cert["upper_q"]
+    assert math.isclose(cert["upper_q"], cert["upper"] ** 4, rel_tol=1e-12)
