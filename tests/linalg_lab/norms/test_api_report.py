@@ -28,7 +28,7 @@ def test_contract_signatures():
 
 
 def test_registries():
-    assert set(norms.BOUNDS) >= {"power", "two-norm", "interpolation", "spectral", "sos"}
+    assert set(norms.BOUNDS) >= {"power", "two-norm", "interpolation", "spectral", "sos", "sos-rounding"}
     assert {b.side for b in norms.BOUNDS.values()} == {"lower", "upper"}
     assert all(b.factor for b in norms.BOUNDS.values())
     assert {"hadamard", "signs", "gap", "gaussian", "e8-roots", "repeated-identity"} <= set(norms.FAMILIES)

@@ -195,6 +195,19 @@ def test_cli_and_proofs_check_agree(tmp_path, capsys):
         assert a[k] == b[k], k
 
 
+def test_cli_q6_sos_certify(tmp_path, capsys):
+    """Issue 18: `linalg-lab norm X.npy --q 6 --sos --certify` on sign vectors (Khintchine value)."""
+    inst = make_instance("signs", 4, q=6)
+    f = tmp_path / "s6.npy"
+    np.save(f, inst.X)
+    code, out, _ = _run(capsys, main, ["norm", str(f), "--q", "6", "--sos", "--certify", "--json"])
+    assert code == 0
+    out = json.loads(out)
+    assert out["q"] == 6 and out["outcome"] == "exact (certified)"
+    assert out["lower"] <= inst.truth <= out["upper"]
+    assert set(out["analysis"]["bounds"]) >= {"sos", "spectral", "interpolation", "power", "sos-rounding"}
+
+
 def test_cli_subprocess_smoke(tmp_path):
     f = tmp_path / "h.npy"
     np.save(f, make_instance("hadamard", 4).X)
