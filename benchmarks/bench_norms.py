@@ -51,7 +51,7 @@ def _ours(qd: tuple[int, int], seed: int, q: mp.Queue) -> None:
     t_cert = time.perf_counter() - t1
     q.put({"q": qq, "d": d, "n": X.shape[0], "D": s.D, "solver": s.solver, "eps": s.solver_eps,
            "solver_status": s.solver_status, "setup_s": s.setup_s, "solve_s": s.solve_s,
-           "sos_s": t_sos, "cert_s": t_cert, "sos_value": s.value, "cert_lower": c.lower,
+           "sos_s": t_sos, "cert_s": t_cert, "sos_value": s.upper, "cert_lower": c.lower,
            "cert_upper": c.upper, "verdict": c.outcome, "rel_gap": c.rel_gap,
            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0})
 

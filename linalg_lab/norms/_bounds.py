@@ -110,12 +110,12 @@ def polish(X: NDArray[np.float64], V: NDArray[np.float64], q: float, *, maxiter:
 class TwoToQLowerResult(Result):
     """Best lower bound on ||X||_{2->q} from the nonlinear power method.
 
-    ``value`` is the NORM ||X v||_q at the unit ``maximiser`` v (a valid lower bound, numerical
-    rigour; ``proofs_check.certify_two_to_q`` encloses it rigorously); ``value_q`` its q-th power.
+    ``lower`` is the NORM ||X v||_q at the unit ``maximiser`` v (a valid lower bound, numerical
+    rigour; ``proofs_check.certify_two_to_q`` encloses it rigorously); ``lower_q`` its q-th power.
     """
 
-    value: float
-    value_q: float
+    lower: float
+    lower_q: float
     q: float
     maximiser: NDArray[np.float64]
     starts: int
@@ -127,7 +127,7 @@ class TwoToQLowerResult(Result):
     rigour: Rigour
 
     def summary(self) -> str:
-        return (f"lower bound ||X||_(2->{self.q:g}) >= {self.value:.12g} "
+        return (f"lower bound ||X||_(2->{self.q:g}) >= {self.lower:.12g} "
                 f"({self.reached}/{self.starts} starts reached it; {self.status.value})")
 
 
@@ -151,7 +151,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     Returns
     -------
     TwoToQLowerResult
-        ``value`` (the norm lower bound), ``value_q`` (its q-th power), ``maximiser`` (unit v),
+        ``lower`` (the norm lower bound), ``lower_q`` (its q-th power), ``maximiser`` (unit v),
         ``reached`` (how many starts ended within 1e-9 relative of the best).
 
     Raises
@@ -162,7 +162,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     Notes
     -----
     Each iteration costs O(n d k) for k starts; the iteration is monotone (Boyd 1974) and
-    converges to a critical point, so ``value`` is a genuine lower bound (up to rounding in the
+    converges to a critical point, so ``lower`` is a genuine lower bound (up to rounding in the
     evaluation of ||X v||_q, relative error about (n + d) u).
 
     References
@@ -176,7 +176,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     --------
     >>> import numpy as np
     >>> r = two_to_q_lower(np.eye(3), seed=0)
-    >>> round(r.value, 12), r.ok
+    >>> round(r.lower, 12), r.ok
     (1.0, True)
     """
     func = "two_to_q_lower"
@@ -220,7 +220,7 @@ def _lower_body(X: NDArray[np.float64], q: float, starts: int | NDArray[np.float
     if V.shape[1] == 0 or not np.any(X):
         v = np.zeros(d)
         v[0] = 1.0
-        return TwoToQLowerResult(value=0.0, value_q=0.0, q=q, maximiser=v, starts=max(V.shape[1], 1),
+        return TwoToQLowerResult(lower=0.0, lower_q=0.0, q=q, maximiser=v, starts=max(V.shape[1], 1),
                                  reached=max(V.shape[1], 1), iterations=0, rigour=Rigour.NUMERICAL,
                                  elapsed_s=time.perf_counter() - t0, status=Status.OK,
                                  reason="X is the zero matrix: the norm is 0")
@@ -231,7 +231,7 @@ def _lower_body(X: NDArray[np.float64], q: float, starts: int | NDArray[np.float
     v = V[:, best]
     v = v * np.sign(v[np.argmax(np.abs(v))])
     return TwoToQLowerResult(
-        value=value, value_q=fpow(value, q), q=q, maximiser=v, starts=int(V.shape[1]), reached=reached,
+        lower=value, lower_q=fpow(value, q), q=q, maximiser=v, starts=int(V.shape[1]), reached=reached,
         iterations=it, elapsed_s=time.perf_counter() - t0, status=Status.OK, rigour=Rigour.NUMERICAL,
         reason=f"best of {V.shape[1]} power-method runs; {reached} reached it")
 

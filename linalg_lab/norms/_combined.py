@@ -116,7 +116,7 @@ def two_to_q(X: ArrayLike, q: float = 4, *, bounds: Any = None, sos: bool | None
     >>> import numpy as np
     >>> r = two_to_q(np.eye(3))
     >>> sorted(r.bounds), round(r.lower, 6), round(r.upper, 6)
-    (['interpolation', 'power', 'sos', 'spectral', 'two-norm'], 1.0, 1.0)
+    (['interpolation', 'power', 'sos', 'sos-rounding', 'spectral', 'two-norm'], 1.0, 1.0)
     """
     func = "two_to_q"
     X = _prepare(X, func)

@@ -1,6 +1,6 @@
 """Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4, posed in cvxpy.
 
-Units: ``value`` is the NORM bound (the q-th root); ``value_q`` is the bound on
+Units: ``upper`` is the NORM bound (the q-th root); ``upper_q`` is the bound on
 max_{|v|=1} sum_i (x_i . v)^q.
 """
 from __future__ import annotations
@@ -67,7 +67,7 @@ class TwoToQSoSResult(Result):
 
     Attributes
     ----------
-    value, value_q : float
+    upper, upper_q : float
         The SoS upper bound on the NORM and on its q-th power (the dual objective lambda; an upper
         bound up to the solver's accuracy; ``proofs_check.certify_two_to_q`` makes it rigorous).
     primal_q : float
@@ -87,7 +87,7 @@ class TwoToQSoSResult(Result):
         Gram matrix S (lambda ||v||^q - p(v) = m(v)^T S m(v)) and moment matrix Y in the
         orthonormal monomial basis, both for the SCALED problem p / ``scale_q``.
     lam : float
-        lambda of the scaled problem (``value_q = lam * scale_q``): lambda_max(Qs + L) for the
+        lambda of the scaled problem (``upper_q = lam * scale_q``): lambda_max(Qs + L) for the
         solver's kernel part L projected (in floating point) onto the kernel -- the best bound
         that kernel part gives, second-order accurate in the solver's error when the relaxation is
         tight; ``gram`` = lam I - Qs - L matches it.
@@ -96,14 +96,14 @@ class TwoToQSoSResult(Result):
     scale_q, pow2 : float, int
         Scaling: the SDP was solved for p'(v) / scale_q, where p' is the form of the exactly
         scaled X' = X 2^-pow2 and scale_q = lambda_max(Q') (its spectral bound), so that no
-        overflow or underflow occurs; ``value_q = lam * scale_q * 2^(q pow2)``.
+        overflow or underflow occurs; ``upper_q = lam * scale_q * 2^(q pow2)``.
     hilbert_exact : bool
         q = 4 and d <= 3: every non-negative ternary quartic is SoS (Hilbert 1888), so the
         relaxation equals the true norm.
     """
 
-    value: float
-    value_q: float
+    upper: float
+    upper_q: float
     primal_q: float
     q: int
     d: int
@@ -135,8 +135,8 @@ class TwoToQSoSResult(Result):
         return self.q // 2
 
     def summary(self) -> str:
-        lines = [f"degree-{self.q} SoS bound: ||X||_(2->{self.q}) <= {self.value:.12g}  "
-                 f"({self.q}th power {self.value_q:.12g}; {self.rigour.value})",
+        lines = [f"degree-{self.q} SoS bound: ||X||_(2->{self.q}) <= {self.upper:.12g}  "
+                 f"({self.q}th power {self.upper_q:.12g}; {self.rigour.value})",
                  f"  solver {self.solver} (solver_eps {self.solver_eps:g}): {self.solver_status}; "
                  f"setup {self.setup_s:.2f} s, solve {self.solve_s:.2f} s",
                  f"  moment matrix {'flat (rank one): relaxation exact' if self.flat else 'not flat'}"
@@ -153,7 +153,7 @@ def _trivial(X: NDArray[np.float64], q: int, reason: str, t0: float, v: NDArray[
     n, d = X.shape
     valq = fpow(value, q)
     return TwoToQSoSResult(
-        value=value, value_q=valq, primal_q=valq, q=q, d=d, n=n, D=math.comb(d + q // 2 - 1, q // 2),
+        upper=value, upper_q=valq, primal_q=valq, q=q, d=d, n=n, D=math.comb(d + q // 2 - 1, q // 2),
         solver=solver, solver_eps=0.0, solver_status="not run", flat=True, rank_ratio=0.0,
         hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=0.0, solve_s=0.0,
         elapsed_s=time.perf_counter() - t0, lam=1.0, lam_raw=1.0, scale_q=valq, pow2=0,
@@ -187,7 +187,7 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     Returns
     -------
     TwoToQSoSResult
-        ``value`` (NORM bound), ``value_q`` (q-th power), the Gram and moment matrices, flatness and
+        ``upper`` (NORM bound), ``upper_q`` (q-th power), the Gram and moment matrices, flatness and
         the rounded maximiser; ``status`` SOLVER_FAILED with the solver's message when it fails,
         INACCURATE when it reports an inaccurate solution (the bound may then be off by more than
         solver_eps; certify it).
@@ -225,7 +225,7 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     --------
     >>> import numpy as np
     >>> r = two_to_q_sos(np.diag([2.0, 1.0, 1.0]))   # unique maximiser e_1, norm 2
-    >>> r.ok, round(r.value, 6), r.flat, np.round(np.abs(r.maximiser), 6).tolist()
+    >>> r.ok, round(r.upper, 6), r.flat, np.round(np.abs(r.maximiser), 6).tolist()
     (True, 2.0, True, [1.0, 0.0, 0.0])
     """
     func = "two_to_q_sos"
@@ -304,7 +304,7 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
         v = np.zeros(d)
         v[0] = 1.0
         return TwoToQSoSResult(
-            value=math.nan, value_q=math.nan, primal_q=math.nan, q=q, d=d, n=n, D=D, solver=solver,
+            upper=math.nan, upper_q=math.nan, primal_q=math.nan, q=q, d=d, n=n, D=D, solver=solver,
             solver_eps=eps, solver_status=sstat, flat=False, rank_ratio=math.nan,
             hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=setup_s, solve_s=solve_s,
             elapsed_s=time.perf_counter() - t0, lam=math.nan, lam_raw=math.nan, scale_q=scale,
@@ -334,7 +334,7 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
     value_q = fldexp(lam * scale, q * pow2)
     value = fldexp(max(lam * scale, 0.0) ** (1.0 / q), pow2)
     return TwoToQSoSResult(
-        value=value, value_q=value_q, primal_q=fldexp(float(prob.value) * scale, q * pow2), q=q,
+        upper=value, upper_q=value_q, primal_q=fldexp(float(prob.value) * scale, q * pow2), q=q,
         d=d, n=n, D=D, solver=solver, solver_eps=eps, solver_status=sstat, flat=bool(flat),
         rank_ratio=ratio, hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=setup_s,
         solve_s=solve_s, elapsed_s=time.perf_counter() - t0, lam=lam, lam_raw=lam_raw, scale_q=scale,

@@ -147,7 +147,7 @@ def _spectral(inp: BoundInput) -> BoundEstimate:
 def _sos(inp: BoundInput) -> BoundEstimate:
     t0 = time.perf_counter()
     r = _sos_body(inp.X, int(inp.q), inp.solver, inp.solver_eps)
-    value = r.value if r.status is not Status.SOLVER_FAILED else math.nan
+    value = r.upper if r.status is not Status.SOLVER_FAILED else math.nan
     return _estimate("sos", "upper", value, t0, v=r.maximiser, detail=r, status=r.status, reason=r.reason)
 
 
@@ -177,7 +177,7 @@ def _power(inp: BoundInput) -> BoundEstimate:
         if cands is not None and len(cands):
             starts.insert(0, np.asarray(cands))
     r = _lower_body(inp.X, inp.q, np.vstack(starts), inp.seed)
-    return _estimate("power", "lower", r.value, t0, v=r.maximiser, detail=r, reason=r.reason)
+    return _estimate("power", "lower", r.lower, t0, v=r.maximiser, detail=r, reason=r.reason)
 
 
 #: The registry: name -> Bound.  Order: upper bounds (cheap first), then the lower bounds.

@@ -40,14 +40,14 @@ def test_lower_and_spectral_bracket_truth(family):
     spec = two_to_q_spectral(inst.X)
     slack = 1 + max(inst.truth_rtol, 64 * np.finfo(float).eps)
     assert low.ok and low.reached >= 1
-    assert low.value <= inst.truth * slack
+    assert low.lower <= inst.truth * slack
     assert spec.upper >= inst.truth / slack
     assert spec.upper <= spec.spectral_norm * slack  # Schur: lambda_max(G o G) <= max G_ii ||G||
-    assert spec.spectral_norm * inst.X.shape[0] ** -0.25 <= low.value * slack  # Hoelder at v_1
+    assert spec.spectral_norm * inst.X.shape[0] ** -0.25 <= low.lower * slack  # Hoelder at v_1
     assert np.isclose(np.linalg.norm(low.maximiser), 1.0, rtol=0, atol=1e-14)
     if family in ("hadamard", "signs", "d4-roots", "e8-roots", "sparse", "rank-one", "gap", "polygon",
                   "orthogonal"):
-        assert low.value >= inst.truth * (1 - 1e-10)  # power method finds these maxima
+        assert low.lower >= inst.truth * (1 - 1e-10)  # power method finds these maxima
 
 
 def test_spectral_two_forms_agree(tolerance_report):
@@ -69,8 +69,8 @@ def test_other_q_spectral_refused_and_generic_bounds():
         two_to_q_spectral(X, q=3)
     low = two_to_q_lower(X, q=3, seed=1)
     s2 = np.linalg.norm(X, 2)
-    assert s2 * 30 ** (1 / 3 - 0.5) <= low.value <= s2
-    assert math.isclose(low.value ** 3, np.sum(np.abs(X @ low.maximiser) ** 3), rel_tol=1e-12)
+    assert s2 * 30 ** (1 / 3 - 0.5) <= low.lower <= s2
+    assert math.isclose(low.lower ** 3, np.sum(np.abs(X @ low.maximiser) ** 3), rel_tol=1e-12)
 
 
 def test_spectral_q6_is_hadamard_cube(tolerance_report):
@@ -87,17 +87,17 @@ def test_spectral_q6_is_hadamard_cube(tolerance_report):
 def test_lower_with_explicit_starts_and_q2_is_spectral_norm(tolerance_report):
     X = np.random.default_rng(5).standard_normal((10, 4))
     r = two_to_q_lower(X, q=2, starts=np.ones((1, 4)), seed=0)
-    tolerance_report.check("q = 2 power method = spectral norm", r.value, np.linalg.norm(X, 2),
+    tolerance_report.check("q = 2 power method = spectral norm", r.lower, np.linalg.norm(X, 2),
                            rtol=1e-10)  # iterative method, stops at relative change 1e-15
 
 
 def test_zero_matrix_and_d1():
     r = two_to_q_lower(np.zeros((3, 2)))
     s = two_to_q_spectral(np.zeros((3, 2)))
-    assert r.value == 0.0 and "zero matrix" in r.reason
+    assert r.lower == 0.0 and "zero matrix" in r.reason
     assert s.upper == 0.0 and "zero matrix" in s.reason
     x = np.array([[1.0], [-2.0], [3.0]])
-    assert math.isclose(two_to_q_lower(x).value, (1 + 16 + 81) ** 0.25, rel_tol=1e-15)
+    assert math.isclose(two_to_q_lower(x).lower, (1 + 16 + 81) ** 0.25, rel_tol=1e-15)
 
 
 def test_bad_inputs():
@@ -119,5 +119,5 @@ def test_integer_and_float32_inputs_are_converted():
     H = np.array([[1, 1], [1, -1]])
     r = two_to_q_lower(H, seed=0)
     s = two_to_q_spectral(H.astype(np.float32))
-    assert math.isclose(r.value, 2 ** 0.5, rel_tol=1e-14)  # Hadamard of order 2: sqrt(2)
-    assert s.upper >= r.value * (1 - 1e-14)
+    assert math.isclose(r.lower, 2 ** 0.5, rel_tol=1e-14)  # Hadamard of order 2: sqrt(2)
+    assert s.upper >= r.lower * (1 - 1e-14)
