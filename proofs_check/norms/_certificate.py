@@ -436,7 +436,7 @@ def _full_from_alpha(B: FormBasis, yint: list[int]) -> list[int]:
     return full.ravel().tolist()
 
 
-def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult | None = None, *, q: int = 4,
+def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult | None = None, *, q: int | None = None,
                          lower: Any = None, rtol: float = 1e-6, moment: bool | None = None,
                          solver: str | None = None, solver_eps: float | None = None,
                          seed: int | None = 0) -> TwoToQCertificate:
@@ -451,8 +451,9 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult | None = None
         the same pipeline as ``linalg-lab norm --certify`` and ``proofs-check norm``:
         ``certify_two_to_q(two_to_q(X, q, sos=True, solver=solver, solver_eps=solver_eps,
         seed=seed), rtol=rtol, moment=moment)``.
-    q : int, default 4
-        Even exponent (used when ``sos_result`` is omitted; otherwise the result's q).
+    q : int, optional
+        Even exponent; default 4 without ``sos_result``, else the result's q (a different q is
+        refused).
     lower : (d,) array_like or result with ``maximiser``, optional
         A further candidate maximiser (e.g. ``two_to_q_lower(X).maximiser``).
     rtol : float, default 1e-6
@@ -506,6 +507,7 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult | None = None
     X = _exact_float_matrix(X, func)
     rtol = check_real(rtol, "rtol", func=func, lo=0.0, hi=1.0, lo_open=True)
     if sos_result is None:
+        q = 4 if q is None else q
         if lower is not None:
             raise InputValueError(f"{func}: 'lower' applies only with an explicit 'sos_result' "
                                   "(without one, the power method of two_to_q supplies it)")
@@ -515,6 +517,8 @@ def two_to_q_certificate(X: ArrayLike, sos_result: TwoToQSoSResult | None = None
         raise InputValueError(f"{func}: 'solver'/'solver_eps' apply only without 'sos_result' "
                               "(the SoS problem was already solved)")
     _check_result(X, sos_result, func)
+    if q is not None and q != sos_result.q:
+        raise InputValueError(f"{func}: q = {q!r} but sos_result was solved for q = {sos_result.q}")
     return _certify(X, sos_result, lower, rtol, moment, time.perf_counter())
 
 

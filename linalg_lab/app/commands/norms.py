@@ -15,8 +15,8 @@ from ..registry import Command, register_command
 _FILE_HELP = "matrix file X of shape (n, d) (.npy, .npz[:KEY], .txt, .csv, .mtx); dense"
 _Q_HELP = ("exponent q > 2 of ||X||_(2->q) = max_|v|=1 ||Xv||_q; the spectral and SoS relaxations "
            "and the certificate need an even integer q >= 4")
-_SOLVER_EPS_HELP = ("tolerance of the SDP solver (default: by size, 1e-7 for Clarabel, 1e-6..1e-4 for "
-                    "SCS); not a list of targets")
+_SOLVER_EPS_HELP = ("tolerance of the SDP solver, not a list of targets (default: %(default)s = by size: "
+                    "1e-7 for Clarabel, 1e-6..1e-4 for SCS)")
 
 
 def _renamed_eps(value: str) -> str:
@@ -25,7 +25,8 @@ def _renamed_eps(value: str) -> str:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--solver", default=None, choices=["CLARABEL", "SCS"],
-                   help="SDP solver (default: by size, Clarabel while the problem is small)")
+                   help="SDP solver (default: %(default)s = by size: Clarabel for small q = 4 problems, "
+                        "SCS otherwise)")
     p.add_argument("--solver-eps", type=float, default=None, help=_SOLVER_EPS_HELP)
     p.add_argument("--eps", type=_renamed_eps, default=None, help=argparse.SUPPRESS)
     p.add_argument("--seed", type=int, default=0, help="seed of the random power-method starts")
@@ -38,10 +39,11 @@ def _norm_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--q", type=float, default=4.0, help=_Q_HELP)
     p.add_argument("--bound", action="append", default=None, choices=sorted(BOUNDS), metavar="NAME",
                    help="compute only this registered bound (repeatable; choices: "
-                        f"{', '.join(sorted(BOUNDS))}); default: every bound that applies to q")
+                        f"{', '.join(sorted(BOUNDS))}) (default: %(default)s = every bound that applies to q)")
     p.add_argument("--sos", action=argparse.BooleanOptionalAction, default=None,
-                   help="solve the degree-q SoS relaxation (default: whenever it applies, i.e. even "
-                        "q >= 4, as linalg_lab.two_to_q does; --sos with another q is refused)")
+                   help="solve the degree-q SoS relaxation; --sos with odd or non-integer q is refused "
+                        "(default: %(default)s = whenever it applies, i.e. even q >= 4, as "
+                        "linalg_lab.two_to_q does)")
     p.add_argument("--certify", action="store_true",
                    help="certify the bracket rigorously (Arb), through the same pipeline as "
                         "'proofs-check norm' (needs the SoS relaxation). Off by default because "
@@ -49,7 +51,7 @@ def _norm_args(p: argparse.ArgumentParser) -> None:
                         "proofs_check.certify_two_to_q(two_to_q(X))")
     p.add_argument("--rtol", type=float, default=None,
                    help="with --certify: bracket width for the outcome 'exact (certified)' "
-                        "(default 1e-6, as proofs-check norm)")
+                        "(default: %(default)s = 1e-6, as proofs-check norm)")
     _common(p)
 
 

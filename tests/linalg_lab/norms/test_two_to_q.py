@@ -103,6 +103,14 @@ def test_certificate_second_argument_optional():
     assert a.certified and (a.lower, a.upper) == (b.lower, b.upper)
     with pytest.raises(InputValueError, match="'solver'/'solver_eps' apply only without 'sos_result'"):
         two_to_q_certificate(X, a.analysis.sos_result, solver="SCS")
+    with pytest.raises(InputValueError, match="q = 6 but sos_result was solved for q = 4"):
+        two_to_q_certificate(X, a.analysis.sos_result, q=6)
+    with pytest.raises(InputValueError, match="'lower' applies only with an explicit 'sos_result'"):
+        two_to_q_certificate(X, lower=np.ones(4))
+    from linalg_lab import InputTypeError
+
+    with pytest.raises(InputTypeError, match="'result' must be a TwoToQResult from linalg_lab.two_to_q, got dict"):
+        certify_two_to_q({"lower": 1.0})
 
 
 def test_registry_drives_two_to_q_cli_and_report(monkeypatch, tmp_path):
