@@ -102,3 +102,40 @@ def test_q6_scales_and_odd_q_refused():
         two_to_q_sos(X, q=5)
     with pytest.raises(InputValueError, match="needs an even integer q >= 4"):
         two_to_q_certificate(X, q=7)
+
+
+@pytest.mark.parametrize("family, size, q", [("signs", 4, 4), ("signs", 4, 6), ("sparse", 4, 6), ("e8-roots", None, 4),
+                                             ("rank-one", 4, 8), ("polygon", 5, 6), ("d4-roots", None, 4)])
+def test_every_registered_bound_is_on_its_side_of_the_truth(family, size, q):
+    """Each BOUNDS entry on known families: upper bounds >= truth >= lower bounds (numerical, so
+    up to rounding: 64 u relative plus the family's own truth_rtol), and the two-norm >= interpolation."""
+    inst = make_instance(family, size, q=q)
+    r = two_to_q(inst.X, q)
+    slack = 64 * np.finfo(float).eps + inst.truth_rtol + 1e-7  # + the SDP solver's accuracy (sos)
+    for name, est in r.bounds.items():
+        if est.side == "upper":
+            assert est.value >= inst.truth * (1 - slack), name
+        else:
+            assert est.value <= inst.truth * (1 + slack), name
+    assert r.bounds["interpolation"].value <= r.bounds["two-norm"].value * (1 + 1e-15)
+
+
+def test_interpolation_formula_and_odd_q():
+    X = np.random.default_rng(6).standard_normal((9, 3))
+    r = two_to_q(X, 3)
+    R, S = np.max(np.linalg.norm(X, axis=1)), np.linalg.norm(X, 2)
+    assert math.isclose(r.bounds["interpolation"].value, R ** (1 / 3) * S ** (2 / 3), rel_tol=1e-13)
+    assert r.lower <= r.upper and set(r.bounds) == {"two-norm", "interpolation", "power"}
+
+
+def test_q6_moment_side_lower_bound():
+    """The moment-side certificate (a PSD rational pseudo-moment) at q = 6: a certified lower bound on
+    the SoS value, which for this tight family is the norm itself, so it lies within the bracket."""
+    from proofs_check.norms import sos_moment_lower_q
+
+    inst = make_instance("signs", 4, q=6)
+    s = two_to_q_sos(inst.X, q=6)
+    lo = sos_moment_lower_q(inst.X, s)
+    c = two_to_q_certificate(inst.X, s)
+    assert lo is not None and float(lo.lower()) <= c.upper_q  # a lower bound on the SoS value <= its upper bound
+    assert float(lo.lower()) >= float(inst.truth_q) * (1 - 1e-5)  # the mixing towards the sphere costs ~1e-7
