@@ -20,7 +20,19 @@ sparse             1-sparse integer rows c_i e_{j(i)}                max_j sum_{
 gaussian           seeded standard Gaussian n x d (n = 2 d^2)        unknown (certify it)
 gap                111 integer rows in R^4 (q = 4 only)              288, while the degree-4
                    sum (x_i.v)^4 = 288 ||v||^4 - 144 CL(v)           SoS bound is ~292.92
+motzkin-gap        integer rows in R^3 (q = 6 only) with             L = 397440, while the degree-6
+                   sum (x_i.v)^6 = L ||v||^6 - (L/2) M(v)            SoS bound exceeds it (by ~0.3% in the 6th power)
 =================  ================================================  ===============================
+
+Motzkin gap (q = 6): M(x, y, z) = x^4 y^2 + x^2 y^4 + z^6 - 3 x^2 y^2 z^2 is non-negative (AM-GM)
+and not a sum of squares (Motzkin 1967), and vanishes at (1, 1, 1).  The 26 integer directions u_j
+and weights W_j below satisfy sum_j W_j (u_j . v)^6 = L ||v||^6 - (L/2) M(v) exactly (an exact
+rational vertex of the linear program "write ||v||^6 - M/2 as a non-negative combination of sixth
+powers of the directions in {-2..2}^3", found with scipy.optimize.linprog and solved exactly;
+checked in integers by :func:`motzkin_identity_residual`); each weight is realised by repeated
+rows (a sum of integer sixth powers).  So the norm^6 is exactly L (M >= 0, M(1,1,1) = 0), while
+lambda ||v||^6 - p = (lambda - L) ||v||^6 + (L/2) M is not SoS at lambda = L: the degree-6 SoS
+bound is strictly above the norm.
 
 Sign vectors: ||Xv||_q^q = sum_s (s.v)^q = 2^d E[(s.v)^q], a Khintchine moment of a Rademacher
 sum; for q >= 3 it is largest at the flat vector u = 1/sqrt(d) (Eaton 1970: the moment is a
@@ -43,6 +55,8 @@ References
 ----------
 M. D. Choi, T. Y. Lam, "Extremal positive semidefinite forms", Math. Ann. 231 (1977) 1-18,
 doi:10.1007/BF01360024.
+T. S. Motzkin, "The arithmetic-geometric inequality", in Inequalities (O. Shisha, ed.), Academic
+Press (1967) 205-224.
 M. L. Eaton, "A note on symmetric Bernoulli random variables", Ann. Math. Statist. 41 (1970)
 1223-1226, doi:10.1214/aoms/1177696897.
 P. Delsarte, J. M. Goethals, J. J. Seidel, "Spherical codes and designs", Geom. Dedicata 6 (1977)
@@ -62,7 +76,8 @@ from numpy.typing import NDArray
 from .._validation import InputValueError, check_int
 
 __all__ = ["Instance", "FAMILIES", "make_instance", "gap_instance", "gap_identity_residual",
-           "gaussian_instance", "double_factorial_ratio", "sign_moment"]
+           "gaussian_instance", "double_factorial_ratio", "sign_moment", "motzkin_gap_instance",
+           "motzkin_identity_residual"]
 
 
 def double_factorial_ratio(q: int) -> Fraction:
@@ -308,6 +323,69 @@ def gap_instance(d: int = 4, seed: int = 0, q: int = 4) -> Instance:
                     "degree-4 SoS bound ~ 292.92", v)
 
 
+_MOTZKIN_L = 397440
+_MOTZKIN_ROWS: tuple[tuple[tuple[int, int, int], int], ...] = (
+    ((0, 1, 0), 64422), ((0, 2, -1), 1296), ((0, 2, 1), 1296), ((1, -2, -2), 34), ((1, -2, 0), 1053),
+    ((1, -2, 2), 34), ((1, -1, -2), 614), ((1, -1, -1), 4736), ((1, -1, 1), 4736), ((1, -1, 2), 614),
+    ((1, 0, 0), 64422), ((1, 1, -2), 614), ((1, 1, -1), 4736), ((1, 1, 1), 4736), ((1, 1, 2), 614),
+    ((1, 2, -2), 34), ((1, 2, 0), 1053), ((1, 2, 2), 34), ((2, -1, -2), 34), ((2, -1, 0), 1053),
+    ((2, -1, 2), 34), ((2, 0, -1), 1296), ((2, 0, 1), 1296), ((2, 1, -2), 34), ((2, 1, 0), 1053),
+    ((2, 1, 2), 34),
+)
+
+
+def _sextic(u: tuple[int, ...]) -> dict[tuple[int, int, int], int]:
+    """Integer coefficients of (u . v)^6 over the monomials x^a y^b z^c (a + b + c = 6)."""
+    out: dict[tuple[int, int, int], int] = {}
+    for a in range(7):
+        for b in range(7 - a):
+            c = 6 - a - b
+            coef = math.factorial(6) // (math.factorial(a) * math.factorial(b) * math.factorial(c))
+            out[(a, b, c)] = coef * u[0] ** a * u[1] ** b * u[2] ** c
+    return out
+
+
+def motzkin_identity_residual() -> int:
+    """Exact check of the Motzkin gap identity: the number of non-zero coefficients of
+    sum_j W_j (u_j . v)^6 - (L ||v||^6 - (L/2) M(v)) (0 when it holds), in integers."""
+    L = _MOTZKIN_L
+    lhs: dict[tuple[int, int, int], int] = {}
+    for u, w in _MOTZKIN_ROWS:
+        for k, v in _sextic(u).items():
+            lhs[k] = lhs.get(k, 0) + w * v
+    rhs: dict[tuple[int, int, int], int] = {}
+    for a in range(0, 7, 2):  # (x^2 + y^2 + z^2)^3 = sum 3!/(i! j! k!) x^2i y^2j z^2k
+        for b in range(0, 7 - a, 2):
+            c = 6 - a - b
+            rhs[(a, b, c)] = L * math.factorial(3) // (math.factorial(a // 2) * math.factorial(b // 2)
+                                                      * math.factorial(c // 2))
+    half = L // 2
+    for k, v in {(4, 2, 0): 1, (2, 4, 0): 1, (0, 0, 6): 1, (2, 2, 2): -3}.items():
+        rhs[k] = rhs.get(k, 0) - half * v
+    return sum(1 for k in set(lhs) | set(rhs) if lhs.get(k, 0) != rhs.get(k, 0))
+
+
+def motzkin_gap_instance(d: int = 3, seed: int = 0, q: int = 6) -> Instance:
+    """The Motzkin gap instance for q = 6 (integer rows in R^3): ||X||_{2->6}^6 = 397440 exactly,
+    while the degree-6 SoS bound is strictly larger (see the module docstring)."""
+    _need_q("motzkin-gap", q, (6,))
+    if d != 3:
+        raise InputValueError(f"motzkin-gap family: the Motzkin form lives in d = 3, got d = {d}")
+    rows = []
+    for u, m in _MOTZKIN_ROWS:
+        r = m
+        while r > 0:  # the weight as a sum of integer 6th powers (greedy)
+            t = int(round(r ** (1 / 6)))
+            while t ** 6 > r:
+                t -= 1
+            rows.append([t * a for a in u])
+            r -= t ** 6
+    v = np.ones(3) / math.sqrt(3.0)
+    return Instance("motzkin-gap", np.array(rows, dtype=np.float64), Fraction(_MOTZKIN_L), 0.0, False,
+                    "Motzkin gap instance: sum (x_i.v)^6 = L||v||^6 - (L/2) M(v), L = 397440; norm^6 = L, "
+                    "degree-6 SoS bound above it", v, 6)
+
+
 #: Registry: family name -> constructor(size, seed) -> Instance (size is d, or m for polygon).
 FAMILIES: dict[str, Callable[..., Instance]] = {
     "orthogonal": _orthogonal,
@@ -321,6 +399,7 @@ FAMILIES: dict[str, Callable[..., Instance]] = {
     "sparse": _sparse,
     "gaussian": gaussian_instance,
     "gap": gap_instance,
+    "motzkin-gap": motzkin_gap_instance,
 }
 
 

@@ -14,7 +14,7 @@ from linalg_lab.norms import BOUNDS, FAMILIES, gap_instance, make_instance, two_
 from linalg_lab.norms.families import gaussian_instance
 from proofs_check import certify_two_to_q, two_to_q_certificate
 
-KNOWN = [f for f in FAMILIES if f not in ("gaussian", "gap")]
+KNOWN = [f for f in FAMILIES if f not in ("gaussian", "gap", "motzkin-gap")]  # tight at q = 4
 
 
 @pytest.mark.parametrize("family", KNOWN)

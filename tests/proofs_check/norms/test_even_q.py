@@ -139,3 +139,20 @@ def test_q6_moment_side_lower_bound():
     c = two_to_q_certificate(inst.X, s)
     assert lo is not None and float(lo.lower()) <= c.upper_q  # a lower bound on the SoS value <= its upper bound
     assert float(lo.lower()) >= float(inst.truth_q) * (1 - 1e-5)  # the mixing towards the sphere costs ~1e-7
+
+
+def test_motzkin_gap_q6_is_certified_not_tight():
+    """A q = 6 instance where the degree-6 SoS bound is provably not tight (the Motzkin form): the
+    identity holds in integers, the certified lower bound is the exact norm^6 = 397440, and the SoS
+    value is certified above it from the moment side -- outcome 'gap'."""
+    from linalg_lab.norms.families import motzkin_gap_instance, motzkin_identity_residual
+
+    assert motzkin_identity_residual() == 0
+    inst = motzkin_gap_instance()
+    c = certify_two_to_q(two_to_q(inst.X, 6))
+    assert c.outcome == "gap" and c.certified
+    assert Fraction(c.lower_q) <= inst.truth_q <= Fraction(c.upper_q)
+    assert c.lower_q >= float(inst.truth_q) * (1 - 1e-14)  # the power method finds (1,1,1)/sqrt(3)
+    assert c.sos_lower_q > float(inst.truth_q) * 1.002  # the SoS value is certified 0.2% above the norm^6
+    with pytest.raises(InputValueError, match=r"motzkin-gap family: the known value needs q in \(6,\)"):
+        make_instance("motzkin-gap")
