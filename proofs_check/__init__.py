@@ -29,7 +29,7 @@ from .newton_schulz import (
     schedule_band,
     steps_to_tolerance,
 )
-from .norms import TwoToQCertificate, two_to_q_certificate
+from .norms import TwoToQCertificate, certify_two_to_q, two_to_q_certificate
 from .grnewt import NesterovRootCertificate, nesterov_root
 from .layers import ConvSpectralNormEnclosure, conv_spectral_norm_enclosure
 from .pion import PionStepCertificate, pion_step_certificate
@@ -66,6 +66,7 @@ __all__ = [
     "ScheduleCertificate",
     # 2->q norms
     "two_to_q_certificate",
+    "certify_two_to_q",
     "TwoToQCertificate",
     # layers
     "conv_spectral_norm_enclosure",

@@ -21,10 +21,7 @@ FACE_ONLY = ("proofs_check", "argparse", "matplotlib", "linalg_lab.app")
 ALLOWED: set[str] = {
     "linalg_lab/_cli_util.py",
     "linalg_lab/plots.py",
-    "linalg_lab/norms/_cli.py", "linalg_lab/norms/_combined.py",
     "linalg_lab/experiments/_cli.py",
-    "proofs_check/norms/_cli.py",
-    "proofs_check/norms/_certificate.py",
 }
 
 

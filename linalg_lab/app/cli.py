@@ -88,8 +88,8 @@ def build_parser(tool: Tool) -> argparse.ArgumentParser:
 
 
 _LEGACY: dict[str, tuple[str, ...]] = {
-    "linalg-lab": ("linalg_lab.norms._cli", "linalg_lab.experiments._cli"),
-    "proofs-check": ("proofs_check.norms._cli",),
+    "linalg-lab": ("linalg_lab.experiments._cli",),
+    "proofs-check": (),
 }
 
 

@@ -1,86 +1,128 @@
-"""Index bookkeeping for quartic forms on the symmetric subspace (degree-2 monomials).
+"""Index bookkeeping for forms of degree 2k on the symmetric subspace (degree-k monomials).
 
-A quartic form p(v) in d variables is written through the vector of degree-2 monomials.  Two
-scalings are used:
+A form p(v) = sum_i (x_i . v)^(2k) in d variables is written through the vector of degree-k
+monomials v^P (P a multi-index with |P| = k; there are D = C(d+k-1, k) of them).  Two scalings:
 
-* the *orthonormal* monomial vector m(v) with entries v_a^2 (a = b) and sqrt(2) v_a v_b (a < b),
-  of length D = d(d+1)/2; it is an isometry of the symmetric subspace of R^d (x) R^d, so
-  ||m(v)||^2 = ||v||^4 and (x . v)^2 = m(x) . m(v).  The SDPs are posed in this basis.
-* the *plain* monomial vector m'(v) = (v_a v_b)_{a <= b}; m = C m' with C = diag(c),
-  c = 1 or sqrt(2).  The rigorous certificate works here because every coefficient-matching
-  weight is 1, so the projection is exact in rational arithmetic; ||m'(v)||^2 <= ||v||^4.
+* the *orthonormal* monomial vector m(v) with entries sqrt(c_P) v^P, c_P = k!/prod_j P_j! the
+  multinomial coefficient; it is an isometry of the symmetric subspace of (R^d)^(x)k, so
+  ||m(v)||^2 = ||v||^(2k) and (x . v)^k = m(x) . m(v).  The SDPs are posed in this basis.
+* the *plain* monomial vector m'(v) = (v^P)_P.  The rigorous certificate works here: every
+  coefficient-matching weight is 1 (an ordered pair of monomials (P, R) contributes v^(P+R) with
+  weight 1), so an exact projection is possible in integers; ||v||^(2k) = m'(v)^T G' m'(v) with
+  G' = diag(c_P) (integers >= 1) and ||m'(v)||^2 <= ||v||^(2k).
 
-Entry (P, R) of a D x D matrix pairs the monomials P = v_a v_b and R = v_c v_e; their product is
-the quartic monomial with multi-index alpha(P, R) = {a, b, c, e}.  There are
-N4 = C(d+3, 4) quartic monomials.
+Entry (P, R) of a D x D matrix pairs two degree-k monomials; their product is the degree-2k
+monomial with multi-index alpha(P, R) = P + R.  There are N = C(d+2k-1, 2k) such monomials.
+For k = 2 this is the quartic basis of ||X||_{2->4} (``quartic_basis``); ``norm4`` and ``N4`` are
+kept as names for that case.
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["QuarticBasis", "quartic_basis"]
+__all__ = ["FormBasis", "form_basis", "quartic_basis", "QuarticBasis"]
 
 
 @dataclasses.dataclass(frozen=True)
-class QuarticBasis:
-    """Monomial bookkeeping for quartic forms in ``d`` variables (see the module docstring).
+class FormBasis:
+    """Monomial bookkeeping for forms of degree 2k in ``d`` variables (see the module docstring).
 
     Attributes
     ----------
-    d, D, N4 : int
-        Number of variables, of degree-2 monomials (d(d+1)/2) and of quartic monomials (C(d+3,4)).
-    a, b : (D,) int arrays
-        Monomial P is v_a v_b with a <= b (row-major order of the upper triangle).
+    d, k, D, N : int
+        Number of variables, half degree, number of degree-k monomials C(d+k-1, k) and of
+        degree-2k monomials C(d+2k-1, 2k).
+    idx : (D, k) int array
+        Monomial P is prod_j v_(idx[P, j]) with idx[P] non-decreasing (lexicographic order).
+    pexp : (D, d) int array
+        Exponent vector of each degree-k monomial.
+    multinom : (D,) int array
+        Multinomial coefficients c_P = k!/prod P_j! (the weights of ||v||^(2k) = sum c_P v^(2P)).
     c : (D,) float array
-        Orthonormal scaling: 1 on squares, sqrt(2) on cross terms.
+        Orthonormal scaling sqrt(c_P).
     P1, P2 : (T,) int arrays, T = D(D+1)/2
-        The upper-triangle entries (P1 <= P2) of a D x D matrix, row-major (which is also the
-        column-major lower triangle, the order SCS uses for its svec).
+        The upper-triangle entries (P1 <= P2) of a D x D matrix, row-major.
     alpha : (T,) int array
-        Quartic-monomial index of each upper-triangle entry.
-    mult : (N4,) int array
-        Number of *ordered* entries (P, R) of the full matrix with a given alpha (1, 2, 3, 4 or 6).
-    norm4 : (N4,) float array
-        Coefficients of ||v||^4 in the quartic-monomial basis.
+        Degree-2k monomial index of each upper-triangle entry.
+    mult : (N,) int array
+        Number of *ordered* entries (P, R) of the full matrix with a given alpha.
+    normq : (N,) float array
+        Coefficients of ||v||^(2k) in the degree-2k monomial basis (exact small integers).
+    exponents : (N, d) int array
+        Exponent vectors of the degree-2k monomials.
     """
 
     d: int
+    k: int
     D: int
-    N4: int
-    a: NDArray[np.intp]
-    b: NDArray[np.intp]
+    N: int
+    idx: NDArray[np.intp]
+    pexp: NDArray[np.intp]
+    multinom: NDArray[np.int64]
     c: NDArray[np.float64]
     P1: NDArray[np.intp]
     P2: NDArray[np.intp]
     alpha: NDArray[np.intp]
     mult: NDArray[np.intp]
-    norm4: NDArray[np.float64]
+    normq: NDArray[np.float64]
     exponents: NDArray[np.intp]
+
+    # q = 4 names (k = 2)
+    @property
+    def N4(self) -> int:
+        return self.N
+
+    @property
+    def norm4(self) -> NDArray[np.float64]:
+        return self.normq
+
+    @property
+    def a(self) -> NDArray[np.intp]:
+        """First index of each monomial (k = 2: P = v_a v_b)."""
+        return self.idx[:, 0]
+
+    @property
+    def b(self) -> NDArray[np.intp]:
+        """Last index of each monomial (k = 2: P = v_a v_b)."""
+        return self.idx[:, -1]
+
+    @functools.cached_property
+    def pos(self) -> dict[tuple[int, ...], int]:
+        """Position of each degree-k monomial, keyed by its sorted index tuple."""
+        return {tuple(r): P for P, r in enumerate(self.idx.tolist())}
 
     @property
     def offdiag(self) -> NDArray[np.bool_]:
         """Mask of the strictly upper entries among (P1, P2)."""
         return self.P1 != self.P2
 
+    def monomials(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        """(n, D) values x_i^P (floating point)."""
+        out = np.ones((X.shape[0], self.D))
+        for j in range(self.k):
+            out = out * X[:, self.idx[:, j]]
+        return out
+
     def plain_vectors(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
-        """(n, D) coefficient vectors u_i with (x_i . v)^2 = u_i . m'(v) (float; x_a^2, 2 x_a x_b)."""
-        return X[:, self.a] * X[:, self.b] * np.where(self.a == self.b, 1.0, 2.0)
+        """(n, D) coefficient vectors u_i with (x_i . v)^k = u_i . m'(v) (float; c_P x^P)."""
+        return self.monomials(X) * self.multinom
 
     def ortho_vectors(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
-        """(n, D) vectors m(x_i) with (x_i . v)^2 = m(x_i) . m(v)."""
-        return X[:, self.a] * X[:, self.b] * self.c
+        """(n, D) vectors m(x_i) with (x_i . v)^k = m(x_i) . m(v)."""
+        return self.monomials(X) * self.c
 
     def coefficients(self, G: NDArray[np.float64], *, plain: bool = False) -> NDArray[np.float64]:
-        """Quartic coefficients of the form m(v)^T G m(v) (or m'(v)^T G m'(v) when ``plain``)."""
+        """Degree-2k coefficients of the form m(v)^T G m(v) (or m'(v)^T G m'(v) when ``plain``)."""
         w = np.where(self.offdiag, 2.0, 1.0)
         if not plain:
             w = w * self.c[self.P1] * self.c[self.P2]
-        return np.bincount(self.alpha, weights=G[self.P1, self.P2] * w, minlength=self.N4)
+        return np.bincount(self.alpha, weights=G[self.P1, self.P2] * w, minlength=self.N)
 
     def moment_matrix(self, y: NDArray[np.float64], *, plain: bool = False) -> NDArray[np.float64]:
         """The D x D moment matrix with entries y_alpha (times c_P c_R unless ``plain``)."""
@@ -93,43 +135,69 @@ class QuarticBasis:
         return Y
 
     def to_vector(self, W: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Recover v (up to sign) from the orthonormal monomial vector w ~ m(v): top eigenvector
-        of the symmetric d x d matrix it encodes, scaled by sqrt of its eigenvalue."""
-        M = np.zeros((self.d, self.d))
+        """Recover v (up to sign) from w ~ m(v): the top eigenvector of the d x d matrix of the
+        entries whose monomials share k - 1 indices with v_a v_b (k = 2: the matrix w encodes)."""
         vals = W / self.c
-        M[self.a, self.b] = vals
-        M[self.b, self.a] = vals
+        if self.k != 2:
+            # read v off the monomials v_a^(k-1) v_b for the a with the largest |v_a^k|
+            diag = np.array([self.pos[(a,) * self.k] for a in range(self.d)])
+            a = int(np.argmax(np.abs(vals[diag])))
+            col = np.array([self.pos[tuple(sorted((a,) * (self.k - 1) + (b,)))] for b in range(self.d)])
+            v = vals[col]
+            s = np.abs(vals[diag[a]])
+            nv = np.linalg.norm(v)
+            return v / nv * s ** (1.0 / self.k) if nv > 0 else v
+        M = np.zeros((self.d, self.d))
+        a, b = self.idx[:, 0], self.idx[:, -1]
+        M[a, b] = vals
+        M[b, a] = vals
         ev, V = np.linalg.eigh(M)
-        k = int(np.argmax(np.abs(ev)))
-        return V[:, k] * math.sqrt(abs(ev[k]))
+        kk = int(np.argmax(np.abs(ev)))
+        v = V[:, kk] * math.sqrt(abs(ev[kk]))
+        return v
 
 
-@functools.lru_cache(maxsize=8)
-def quartic_basis(d: int) -> QuarticBasis:
-    """The :class:`QuarticBasis` for ``d`` variables (cached; O(D^2) memory).
+@functools.lru_cache(maxsize=16)
+def form_basis(d: int, k: int = 2) -> FormBasis:
+    """The :class:`FormBasis` for ``d`` variables and half degree ``k`` (cached; O(D^2) memory).
+
+    >>> B = form_basis(3, 3)
+    >>> (B.D, B.N, int(B.mult.sum()) == B.D ** 2)
+    (10, 28, True)
+    """
+    idx = np.array(list(itertools.combinations_with_replacement(range(d), k)), dtype=np.intp)
+    D = idx.shape[0]
+    pexp = np.zeros((D, d), dtype=np.intp)
+    for j in range(k):
+        np.add.at(pexp, (np.arange(D), idx[:, j]), 1)
+    fact = np.array([math.factorial(t) for t in range(k + 1)], dtype=np.int64)
+    multinom = (math.factorial(k) // np.prod(fact[pexp], axis=1)).astype(np.int64)
+    c = np.sqrt(multinom.astype(np.float64))
+    P1, P2 = np.triu_indices(D)
+    ex = pexp[P1] + pexp[P2]
+    uk, first, alpha = np.unique(ex, axis=0, return_index=True, return_inverse=True)
+    alpha = np.asarray(alpha).ravel()
+    N = uk.shape[0]
+    offd = P1 != P2
+    mult = np.bincount(alpha, weights=np.where(offd, 2, 1), minlength=N).astype(np.intp)
+    diag = ~offd
+    normq = np.bincount(alpha[diag], weights=multinom[P1][diag].astype(np.float64), minlength=N)
+    expo = np.ascontiguousarray(uk, dtype=np.intp)
+    for arr in (idx, pexp, multinom, c, P1, P2, alpha, mult, normq, expo):
+        arr.setflags(write=False)
+    return FormBasis(d=d, k=k, D=D, N=N, idx=idx, pexp=pexp, multinom=multinom, c=c, P1=P1, P2=P2,
+                     alpha=alpha, mult=mult, normq=normq, exponents=expo)
+
+
+#: The quartic case (k = 2), kept under its earlier name.
+QuarticBasis = FormBasis
+
+
+def quartic_basis(d: int) -> FormBasis:
+    """The degree-2 monomial basis of quartic forms in ``d`` variables (``form_basis(d, 2)``).
 
     >>> B = quartic_basis(3)
     >>> (B.D, B.N4, int(B.mult.sum()) == B.D ** 2)
     (6, 15, True)
     """
-    a, b = np.triu_indices(d)
-    D = a.size
-    c = np.where(a == b, 1.0, math.sqrt(2.0))
-    P1, P2 = np.triu_indices(D)
-    idx = np.stack([a[P1], b[P1], a[P2], b[P2]], axis=1)
-    idx.sort(axis=1)
-    key = ((idx[:, 0] * d + idx[:, 1]) * d + idx[:, 2]) * d + idx[:, 3]
-    uk, first, alpha = np.unique(key, return_index=True, return_inverse=True)
-    N4 = uk.size
-    offd = P1 != P2
-    mult = np.bincount(alpha, weights=np.where(offd, 2, 1), minlength=N4).astype(np.intp)
-    diag = ~offd
-    # exact weights 1 (v_a^4) and 2 (v_a^2 v_b^2): float sqrt(2) ** 2 is 2.0000000000000004
-    norm4 = np.bincount(alpha[diag], weights=np.where(a == b, 1.0, 2.0)[P1][diag], minlength=N4)
-    expo = np.zeros((N4, d), dtype=np.intp)
-    for j in range(4):
-        np.add.at(expo, (np.arange(N4), idx[first, j]), 1)
-    for arr in (a, b, c, P1, P2, alpha, mult, norm4, expo):
-        arr.setflags(write=False)
-    return QuarticBasis(d=d, D=D, N4=N4, a=a, b=b, c=c, P1=P1, P2=P2, alpha=alpha.ravel(),
-                        mult=mult, norm4=norm4, exponents=expo)
+    return form_basis(d, 2)

@@ -1,7 +1,7 @@
 """Lower bounds (nonlinear power method) and the spectral relaxation for the 2->q norm.
 
-Units: every ``value``/``lower``/``upper`` field is the NORM ||X||_{2->q}; fields ending in ``4``
-(``value4`` ...) are its 4th power, max over unit v of sum_i (x_i . v)^4, reported for q = 4.
+Units: every ``value``/``upper`` field is the NORM ||X||_{2->q}; fields ending in ``_q``
+(``value_q`` ...) are its q-th power, max over unit v of sum_i |x_i . v|^q.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Rigour, Status
 from .._validation import InputValueError, as_matrix, check_int, check_real
-from ._basis import quartic_basis
+from ._basis import form_basis
 
 __all__ = [
     "TwoToQLowerResult",
@@ -23,6 +23,7 @@ __all__ = [
     "two_to_q_lower",
     "two_to_q_spectral",
     "q_norm_value",
+    "spectral_applies",
     "polish",
     "fpow",
     "fldexp",
@@ -109,13 +110,12 @@ def polish(X: NDArray[np.float64], V: NDArray[np.float64], q: float, *, maxiter:
 class TwoToQLowerResult(Result):
     """Best lower bound on ||X||_{2->q} from the nonlinear power method.
 
-    ``value`` is the NORM ||X v||_q at the unit ``maximiser`` v (a valid lower bound, numerical
-    rigour; ``proofs_check.two_to_q_certificate`` encloses it rigorously); ``value4`` its q-th
-    power when q = 4 (else ``value ** q``).
+    ``lower`` is the NORM ||X v||_q at the unit ``maximiser`` v (a valid lower bound, numerical
+    rigour; ``proofs_check.certify_two_to_q`` encloses it rigorously); ``lower_q`` its q-th power.
     """
 
-    value: float
-    value4: float
+    lower: float
+    lower_q: float
     q: float
     maximiser: NDArray[np.float64]
     starts: int
@@ -124,10 +124,10 @@ class TwoToQLowerResult(Result):
     elapsed_s: float
     status: Status
     reason: str
-    rigour: Rigour = Rigour.NUMERICAL
+    rigour: Rigour
 
     def summary(self) -> str:
-        return (f"lower bound ||X||_(2->{self.q:g}) >= {self.value:.12g} "
+        return (f"lower bound ||X||_(2->{self.q:g}) >= {self.lower:.12g} "
                 f"({self.reached}/{self.starts} starts reached it; {self.status.value})")
 
 
@@ -151,7 +151,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     Returns
     -------
     TwoToQLowerResult
-        ``value`` (the norm lower bound), ``value4`` (its q-th power), ``maximiser`` (unit v),
+        ``lower`` (the norm lower bound), ``lower_q`` (its q-th power), ``maximiser`` (unit v),
         ``reached`` (how many starts ended within 1e-9 relative of the best).
 
     Raises
@@ -162,7 +162,7 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     Notes
     -----
     Each iteration costs O(n d k) for k starts; the iteration is monotone (Boyd 1974) and
-    converges to a critical point, so ``value`` is a genuine lower bound (up to rounding in the
+    converges to a critical point, so ``lower`` is a genuine lower bound (up to rounding in the
     evaluation of ||X v||_q, relative error about (n + d) u).
 
     References
@@ -176,19 +176,15 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     --------
     >>> import numpy as np
     >>> r = two_to_q_lower(np.eye(3), seed=0)
-    >>> round(r.value, 12), r.ok
+    >>> round(r.lower, 12), r.ok
     (1.0, True)
     """
     func = "two_to_q_lower"
     X = _prepare(X, func)
     q = _check_q(q, func)
-    n, d = X.shape
-    t0 = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    cols = []
+    d = X.shape[1]
     if isinstance(starts, (int, np.integer)) and not isinstance(starts, bool):
-        k = check_int(starts, "starts", func=func, minimum=0)
-        cols.append(rng.standard_normal((d, k)))
+        starts = check_int(starts, "starts", func=func, minimum=0)
     else:
         S = np.asarray(starts, dtype=np.float64)
         if S.ndim == 1:
@@ -197,7 +193,21 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
             raise InputValueError(
                 f"{func}: 'starts' must be an int or a finite (k, {d}) array of starting vectors, "
                 f"got shape {S.shape}")
-        cols.append(S.T)
+        starts = S
+    return _lower_body(X, q, starts, seed)
+
+
+def _lower_body(X: NDArray[np.float64], q: float, starts: int | NDArray[np.float64],
+                seed: int | None) -> TwoToQLowerResult:
+    """Unchecked body of :func:`two_to_q_lower` (validated X, q; starts an int or (k, d) array)."""
+    n, d = X.shape
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    cols = []
+    if isinstance(starts, int):
+        cols.append(rng.standard_normal((d, starts)))
+    else:
+        cols.append(np.asarray(starts, dtype=np.float64).T)
     rn = np.max(np.abs(X), axis=1)  # row size for ordering (no overflow for huge entries)
     order = np.argsort(-rn)[: 4 * d]
     order = order[rn[order] > 0]
@@ -210,8 +220,8 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     if V.shape[1] == 0 or not np.any(X):
         v = np.zeros(d)
         v[0] = 1.0
-        return TwoToQLowerResult(value=0.0, value4=0.0, q=q, maximiser=v, starts=max(V.shape[1], 1),
-                                 reached=max(V.shape[1], 1), iterations=0,
+        return TwoToQLowerResult(lower=0.0, lower_q=0.0, q=q, maximiser=v, starts=max(V.shape[1], 1),
+                                 reached=max(V.shape[1], 1), iterations=0, rigour=Rigour.NUMERICAL,
                                  elapsed_s=time.perf_counter() - t0, status=Status.OK,
                                  reason="X is the zero matrix: the norm is 0")
     V, vals, it = polish(X, V, q)
@@ -221,52 +231,56 @@ def two_to_q_lower(X: ArrayLike, q: float = 4, *, starts: int | ArrayLike = 64,
     v = V[:, best]
     v = v * np.sign(v[np.argmax(np.abs(v))])
     return TwoToQLowerResult(
-        value=value, value4=fpow(value, q), q=q, maximiser=v, starts=int(V.shape[1]), reached=reached,
-        iterations=it, elapsed_s=time.perf_counter() - t0, status=Status.OK,
+        lower=value, lower_q=fpow(value, q), q=q, maximiser=v, starts=int(V.shape[1]), reached=reached,
+        iterations=it, elapsed_s=time.perf_counter() - t0, status=Status.OK, rigour=Rigour.NUMERICAL,
         reason=f"best of {V.shape[1]} power-method runs; {reached} reached it")
 
 
 @dataclasses.dataclass(frozen=True)
 class TwoToQSpectralResult(Result):
-    """Spectral relaxation and generic bounds for ||X||_{2->q} (NORM units; ``*4`` = 4th power).
+    """Spectral relaxation of ||X||_{2->q} for even q = 2k (NORM units; ``upper_q`` = q-th power).
 
-    ``upper`` is lambda_max(Q)^(1/4) for q = 4 with Q = sum_i m(x_i) m(x_i)^T on the symmetric
-    subspace (equal to lambda_max((X X^T) o (X X^T))), else the generic ||X||_2.  ``rounded`` is
-    ||X v||_q at the unit ``maximiser`` v rounded from the top eigenvector (a lower bound).
-    ``generic_lower``/``generic_upper`` are ||X||_2 n^(1/q - 1/2) and ||X||_2.
+    ``upper`` is lambda_max(Q_k)^(1/q), Q_k = sum_i m(x_i) m(x_i)^T on the symmetric subspace of
+    degree-k monomials (equal to lambda_max of the k-th Hadamard power of X X^T), capped by
+    ||X||_2.  ``rounded`` is ||X v||_q at the unit ``maximiser`` v rounded from the top
+    eigenvector (a lower bound).  ``spectral_norm`` is ||X||_2.
     """
 
     upper: float
-    upper4: float
+    upper_q: float
     rounded: float
     maximiser: NDArray[np.float64]
-    generic_lower: float
-    generic_upper: float
     spectral_norm: float
     q: float
     elapsed_s: float
     status: Status
     reason: str
-    rigour: Rigour = Rigour.NUMERICAL
+    rigour: Rigour
 
     def summary(self) -> str:
         return "\n".join([
-            f"spectral relaxation (q = {self.q:g}): ||X||_(2->q) <= {self.upper:.12g}",
+            f"spectral relaxation (q = {self.q:g}): ||X||_(2->{self.q:g}) <= {self.upper:.12g}",
             f"  rounded feasible point gives >= {self.rounded:.12g}",
-            f"  generic: {self.generic_lower:.6g} <= ||X||_(2->q) <= {self.generic_upper:.6g}",
         ])
 
 
+def spectral_applies(q: float) -> str:
+    """'' when the spectral relaxation exists for q (even integer q >= 4), else why not."""
+    if q >= 4 and float(q).is_integer() and int(q) % 2 == 0:
+        return ""
+    return (f"the spectral relaxation lambda_max((X X^T)^(o q/2))^(1/q) needs an even integer q >= 4; "
+            f"got q = {q:g} (use the 'interpolation' or 'two-norm' bounds)")
+
+
 def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
-    """Spectral relaxation of ||X||_{2->4} and the generic bounds for any q >= 2.
+    """Spectral relaxation of ||X||_{2->q} for even q = 2k >= 4.
 
     Parameters
     ----------
     X : (n, d) array_like
         Real finite matrix.
-    q : float, default 4
-        Exponent q >= 2.  The relaxation proper exists for q = 4; other q get the generic bounds
-        ||X||_2 n^(1/q - 1/2) <= ||X||_{2->q} <= ||X||_2.
+    q : int, default 4
+        Even exponent q >= 4.
 
     Returns
     -------
@@ -275,16 +289,17 @@ def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
     Raises
     ------
     InputValueError
-        Non-finite or empty X, q < 2.
+        Non-finite or empty X, q not an even integer >= 4.
 
     Notes
     -----
-    For q = 4, ||Xv||_4^4 = m(v)^T Q m(v) with ||m(v)|| = ||v||^2, so ||X||_{2->4}^4 <= lambda_max(Q),
-    Q = M M^T (M the D x n matrix of m(x_i)); the eigenproblem is solved on the smaller of
-    M M^T (D x D) and M^T M = (X X^T) o (X X^T) (n x n), O(min(n, D)^3).  By Schur's bound
-    lambda_max(G o G) <= max_i G_ii lambda_max(G) the result never exceeds ||X||_2; it
-    approximates the norm within a factor d^(1/4) (Barak et al. 2012).  The top eigenvector is
-    rounded to v through the top eigenvector of the d x d matrix it encodes.
+    ||Xv||_q^q = sum_i (m(x_i) . m(v))^2 = m(v)^T Q_k m(v) with ||m(v)|| = ||v||^k, so
+    ||X||_{2->q}^q <= lambda_max(Q_k), Q_k = M^T M (M the n x D matrix of m(x_i),
+    D = C(d+k-1, k)); the eigenproblem is solved on the smaller of M^T M (D x D) and
+    M M^T = (X X^T)^(o k) (n x n, Hadamard power), O(min(n, D)^3).  By Schur's product theorem
+    lambda_max(G^(o k)) <= (max_i G_ii)^(k-1) lambda_max(G) the result never exceeds ||X||_2.
+    For q = 4 it approximates the norm within a factor d^(1/4) (Barak et al. 2012; Hopkins and
+    Tiegel call it the spectral baseline).  The top eigenvector is rounded to a unit v.
 
     References
     ----------
@@ -301,33 +316,31 @@ def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
     func = "two_to_q_spectral"
     X = _prepare(X, func)
     q = _check_q(q, func)
+    why = spectral_applies(q)
+    if why:
+        raise InputValueError(f"{func}: {why}")
+    return _spectral_body(X, int(q))
+
+
+def _spectral_body(X: NDArray[np.float64], q: int) -> TwoToQSpectralResult:
+    """Unchecked body of :func:`two_to_q_spectral` (X validated, q even >= 4)."""
     n, d = X.shape
     t0 = time.perf_counter()
     s2 = float(np.linalg.norm(X, 2)) if X.size else 0.0
-    glo = s2 * n ** (1.0 / q - 0.5)
     if s2 == 0.0:
         v = np.zeros(d)
         v[0] = 1.0
-        return TwoToQSpectralResult(upper=0.0, upper4=0.0, rounded=0.0, maximiser=v, generic_lower=0.0,
-                                    generic_upper=0.0, spectral_norm=0.0, q=q,
-                                    elapsed_s=time.perf_counter() - t0, status=Status.OK,
-                                    reason="X is the zero matrix: every bound is 0")
-    if q != 4:
-        _, _, vt = np.linalg.svd(X, full_matrices=False)
-        v = vt[0]
-        val = float(q_norm_value(X, v[:, None], q)[0])
-        return TwoToQSpectralResult(
-            upper=s2, upper4=fpow(s2, 4), rounded=val, maximiser=v, generic_lower=glo, generic_upper=s2,
-            spectral_norm=s2, q=q, elapsed_s=time.perf_counter() - t0, status=Status.OK,
-            reason=f"the spectral relaxation is specific to q = 4; for q = {q:g} the upper bound is "
-                   "the generic ||X||_2")
-    B = quartic_basis(d)
+        return TwoToQSpectralResult(upper=0.0, upper_q=0.0, rounded=0.0, maximiser=v, spectral_norm=0.0,
+                                    q=q, elapsed_s=time.perf_counter() - t0, status=Status.OK,
+                                    reason="X is the zero matrix: every bound is 0", rigour=Rigour.NUMERICAL)
+    k = q // 2
+    B = form_basis(d, k)
     e2 = math.frexp(float(np.max(np.abs(X))))[1]
     Xs = np.ldexp(X, -e2)  # exact power-of-two scaling against over/underflow
     M = B.ortho_vectors(Xs)  # n x D
     if n <= B.D:
         G = Xs @ Xs.T
-        ev, Z = np.linalg.eigh(G * G)
+        ev, Z = np.linalg.eigh(G ** k)
         lam = float(ev[-1])
         w = M.T @ Z[:, -1]
     else:
@@ -335,12 +348,12 @@ def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
         lam = float(ev[-1])
         w = W[:, -1]
     v = B.to_vector(w)
-    if not np.any(v):
+    if not np.any(v) or not np.all(np.isfinite(v)):
         v = np.linalg.svd(X, full_matrices=False)[2][0]
     v = v / np.linalg.norm(v)
-    rounded = float(q_norm_value(X, v[:, None], 4)[0])
-    upper = min(fldexp(max(lam, 0.0) ** 0.25, e2), s2)
+    rounded = float(q_norm_value(X, v[:, None], q)[0])
+    upper = min(fldexp(max(lam, 0.0) ** (1.0 / q), e2), s2)
     return TwoToQSpectralResult(
-        upper=upper, upper4=fpow(upper, 4), rounded=rounded, maximiser=v, generic_lower=glo,
-        generic_upper=s2, spectral_norm=s2, q=q, elapsed_s=time.perf_counter() - t0,
-        status=Status.OK, reason="lambda_max of the Hadamard square of X X^T on the symmetric subspace")
+        upper=upper, upper_q=fpow(upper, q), rounded=rounded, maximiser=v, spectral_norm=s2, q=q,
+        elapsed_s=time.perf_counter() - t0, status=Status.OK, rigour=Rigour.NUMERICAL,
+        reason=f"lambda_max of the Hadamard power (X X^T)^(o {k}) on the symmetric subspace")

@@ -1,6 +1,7 @@
-"""``two_to_q``: every bound on ||X||_{2->q} at once, with a certified verdict for q = 4.
+"""``two_to_q``: every registered bound on ||X||_{2->q} (the :data:`~.bounds.BOUNDS` registry).
 
-Units: NORM values everywhere; the 4th powers are in the ``*4`` fields.
+Units: NORM values everywhere.  Numerical only: the rigorous bracket and verdict come from
+``proofs_check.certify_two_to_q(result)`` (the layer rule: linalg_lab never imports proofs_check).
 """
 from __future__ import annotations
 
@@ -13,106 +14,97 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Rigour, Status, field_nojson
-from .._validation import InputValueError, check_real
-from ._bounds import _prepare, fpow, two_to_q_lower, two_to_q_spectral
-from ._sos import two_to_q_sos
+from .._validation import InputValueError, check_option, check_real
+from ._bounds import _prepare
+from ._sos import SOS_SOLVERS, sos_applies
+from .bounds import BOUNDS, BoundEstimate, BoundInput, bounds_for
 
-__all__ = ["TwoToQResult", "two_to_q", "VERDICTS"]
-
-#: The verdict forms: exact to rtol, a bracket of the stated relative width, or a certified gap.
-VERDICTS = ("exact (certified)", "bracketed within <x>", "gap")
+__all__ = ["TwoToQResult", "two_to_q"]
 
 
 @dataclasses.dataclass(frozen=True)
 class TwoToQResult(Result):
-    """All bounds on ||X||_{2->q} (NORM units) and the verdict.
+    """Every computed bound on ||X||_{2->q} (NORM units), numerical.
 
-    ``lower`` (power method, at ``maximiser``), ``spectral`` (the q = 4 spectral relaxation, else
-    ||X||_2), ``sos`` (degree-4 SoS, q = 4 only), ``certified_lower``/``certified_upper``
-    (rigorous, from ``proofs_check.two_to_q_certificate``; NaN when not certified), ``rel_gap``
-    = (upper - lower) / upper of the best available bracket, and ``verdict``: "exact (certified)",
-    "bracketed within <x>" or "gap" (the SoS value is certified to exceed the best lower bound).
-    The ``*4`` fields are 4th powers.  ``rigour`` is the rigour of the bracket
-    [``certified_lower``, ``certified_upper``] and of the verdict; ``lower``, ``spectral`` and
-    ``sos`` are always numerical (``lower`` may exceed ``certified_lower`` by rounding).
+    ``bounds`` maps each registered bound that ran (see ``linalg_lab.norms.BOUNDS``) to its
+    :class:`~linalg_lab.norms.bounds.BoundEstimate`; ``lower``/``upper`` are the best of each side
+    (``lower_by``/``upper_by`` name them) and ``rel_gap`` = (upper - lower) / upper.
+    ``maximiser`` is the unit vector attaining ``lower``.  ``sos_result`` (not in JSON) is the SoS
+    solution that ``proofs_check.certify_two_to_q`` turns into a rigorous bracket; ``X`` (not in
+    JSON) the float64 matrix every bound is about.
     """
 
     q: float
     d: int
     n: int
     lower: float
-    spectral: float
-    sos: float
-    certified_lower: float
-    certified_upper: float
+    upper: float
+    lower_by: str
+    upper_by: str
     rel_gap: float
-    verdict: str
-    certified: bool
+    bounds: dict[str, BoundEstimate]
     maximiser: NDArray[np.float64]
-    lower4: float
-    spectral4: float
-    sos4: float
-    certified_upper4: float
-    sos_flat: bool
     hilbert_exact: bool
-    times_s: dict[str, float]
+    elapsed_s: float
     status: Status
     reason: str
-    rigour: Rigour = Rigour.NUMERICAL
-    details: dict[str, Any] = field_nojson(default_factory=dict)
+    rigour: Rigour
+    X: NDArray[np.float64] = field_nojson(default=None)
+    sos_result: Any = field_nojson(default=None)
 
     def summary(self) -> str:
-        f = lambda x: "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.12g}"  # noqa: E731
-        lines = [f"||X||_(2->{self.q:g}) for X of shape ({self.n}, {self.d}): {self.verdict}",
-                 f"  lower (power method)   {f(self.lower)}",
-                 f"  spectral relaxation    {f(self.spectral)}",
-                 f"  degree-4 SoS           {f(self.sos)}" + ("  (flat: exact)" if self.sos_flat else ""),
-                 f"  certified bracket      [{f(self.certified_lower)}, {f(self.certified_upper)}]",
-                 f"  relative gap           {self.rel_gap:.3e}  ({self.rigour.value})",
-                 "  times: " + ", ".join(f"{k} {v:.2f} s" for k, v in self.times_s.items())]
+        lines = [f"||X||_(2->{self.q:g}) for X of shape ({self.n}, {self.d}): "
+                 f"[{self.lower:.12g}, {self.upper:.12g}] (relative gap {self.rel_gap:.3e}, numerical)"]
+        for b in self.bounds.values():
+            mark = ">=" if b.side == "lower" else "<="
+            val = "failed" if math.isnan(b.value) else f"{mark} {b.value:.12g}"
+            lines.append(f"  {b.name:<14} {val:<22} {b.label}; factor {b.factor} ({b.elapsed_s:.2f} s)")
         if self.hilbert_exact:
-            lines.append("  d <= 3: the degree-4 relaxation is exact (Hilbert 1888)")
+            lines.append("  q = 4, d <= 3: the degree-4 relaxation is exact (Hilbert 1888)")
         lines.append(f"  {self.reason}")
         return "\n".join(lines)
 
 
-def two_to_q(X: ArrayLike, q: float = 4, *, sos: bool = True, certify: bool = True,
-             solver: str | None = None,
-             eps: float | None = None, rtol: float = 1e-6, seed: int | None = 0) -> TwoToQResult:
-    """Lower, spectral, SoS and certified bounds on ||X||_{2->q} with an honest verdict.
+def two_to_q(X: ArrayLike, q: float = 4, *, bounds: Any = None, sos: bool | None = None,
+             solver: str | None = None, solver_eps: float | None = None,
+             seed: int | None = 0) -> TwoToQResult:
+    """Every registered lower and upper bound on ||X||_{2->q} (numerical).
 
     Parameters
     ----------
     X : (n, d) array_like
         Real finite matrix.
     q : float, default 4
-        q > 2.  The SoS relaxation and certificate exist for q = 4; other q get the power-method
-        lower bound and the generic bounds.
-    sos : bool, default True
-        Solve the degree-4 SoS relaxation (q = 4); False gives only the cheap bounds.
-    certify : bool, default True
-        With ``sos``, run ``proofs_check.two_to_q_certificate`` (rigorous upper and lower bounds).
-    solver, eps : optional
-        Passed to :func:`two_to_q_sos`.
-    rtol : float, default 1e-6
-        Relative bracket width (norm units) for the verdict "exact (certified)".
+        q > 2.  The spectral and SoS relaxations exist for even integer q >= 4; every q gets the
+        power method, the interpolation bound and ||X||_2.
+    bounds : sequence of str, optional
+        Names from ``linalg_lab.norms.BOUNDS`` to compute (default: every one that applies to q).
+        A named bound that does not apply to q is refused.
+    sos : bool, optional
+        None (default): solve the SoS relaxation when it applies (even q).  True: require it
+        (refused for odd or non-integer q).  False: skip it (the cheap bounds only).
+    solver, solver_eps : optional
+        SDP solver and its tolerance (see :func:`two_to_q_sos`; default by size).
     seed : int, optional
         Seed of the random power-method starts.
 
     Returns
     -------
     TwoToQResult
+        ``status`` is the SoS solver's (SOLVER_FAILED / INACCURATE) when it ran and failed, else OK.
+        Certify it with ``proofs_check.certify_two_to_q(result)`` (even q).
 
     Raises
     ------
     InputValueError
-        Non-finite or empty X; q <= 2 (for q = 2 the norm is the spectral norm).
+        Non-finite or empty X; q <= 2 (for q = 2 the norm is the spectral norm); an unknown bound;
+        a bound or ``sos=True`` that does not apply to q.
 
     Notes
     -----
-    Cost is that of the SoS solve (see :func:`two_to_q_sos`) plus the certificate (at most
-    comparable).  The power method starts from the spectral and SoS roundings, the longest rows
-    and 64 random vectors.
+    Cost: that of the SoS solve when it runs (see :func:`two_to_q_sos`), else an SVD and an
+    eigenproblem of order min(n, C(d+q/2-1, q/2)).  The power method starts from the roundings
+    of the relaxations and 64 random vectors.
 
     References
     ----------
@@ -123,8 +115,8 @@ def two_to_q(X: ArrayLike, q: float = 4, *, sos: bool = True, certify: bool = Tr
     --------
     >>> import numpy as np
     >>> r = two_to_q(np.eye(3))
-    >>> r.verdict, round(r.certified_upper, 6)
-    ('exact (certified)', 1.0)
+    >>> sorted(r.bounds), round(r.lower, 6), round(r.upper, 6)
+    (['interpolation', 'power', 'sos', 'sos-rounding', 'spectral', 'two-norm'], 1.0, 1.0)
     """
     func = "two_to_q"
     X = _prepare(X, func)
@@ -133,75 +125,52 @@ def two_to_q(X: ArrayLike, q: float = 4, *, sos: bool = True, certify: bool = Tr
         raise InputValueError(
             f"{func}: 'q' must be > 2 (the hypercontractive range), got {q!r}; for q = 2 the norm "
             "is the spectral norm (use linalg_lab.spectral_norm), and for q < 2 these bounds do not apply")
-    rtol = check_real(rtol, "rtol", func=func, lo=0.0, hi=1.0, lo_open=True)
-    n, d = X.shape
-    times: dict[str, float] = {}
-    t = time.perf_counter()
-    spec = two_to_q_spectral(X, q)
-    times["spectral"] = time.perf_counter() - t
-    details: dict[str, Any] = {"spectral": spec}
-    nan = math.nan
-    rng = np.random.default_rng(seed)
-    if q != 4 or not sos:
-        t = time.perf_counter()
-        low = two_to_q_lower(X, q, starts=np.vstack([spec.maximiser, rng.standard_normal((64, d))]),
-                             seed=seed)
-        times["lower"] = time.perf_counter() - t
-        details["lower"] = low
-        up = spec.upper
-        rel = (up - low.value) / up if up > 0 else 0.0
-        why = (f"q = {q:g}: no SoS relaxation here (q = 4 only); the upper bound is the generic "
-               "||X||_2 (numerical)" if q != 4 else
-               "SoS not requested: the upper bound is the spectral relaxation (numerical)")
-        return TwoToQResult(
-            q=q, d=d, n=n, lower=low.value, spectral=spec.upper, sos=nan, certified_lower=nan,
-            certified_upper=nan, rel_gap=rel, verdict=f"bracketed within {rel:.2e}", certified=False,
-            maximiser=low.maximiser, lower4=fpow(low.value, 4), spectral4=fpow(spec.upper, 4), sos4=nan,
-            certified_upper4=nan, sos_flat=False, hilbert_exact=False, times_s=times,
-            status=Status.OK, reason=why, details=details)
-    t = time.perf_counter()
-    sres = two_to_q_sos(X, solver=solver, eps=eps)
-    times["sos"] = time.perf_counter() - t
-    details["sos"] = sres
-    sos = sres
-    starts = [spec.maximiser[None, :], rng.standard_normal((64, d))]
-    if sos.candidates is not None and len(sos.candidates):
-        starts.insert(0, sos.candidates)
-    t = time.perf_counter()
-    low = two_to_q_lower(X, 4, starts=np.vstack(starts), seed=seed)
-    times["lower"] = time.perf_counter() - t
-    details["lower"] = low
-    status, reason = sos.status, sos.reason
-    cl = cu = cu4 = nan
-    certified = False
-    rigour = Rigour.NUMERICAL
-    if certify:
-        from proofs_check.norms import two_to_q_certificate  # top layer: lazy, optional
+    if bounds is not None:
+        bounds = [check_option(b, "bounds", tuple(BOUNDS), func=func) for b in
+                  ([bounds] if isinstance(bounds, str) else list(bounds))]
+        for b in bounds:
+            why = BOUNDS[b].applies(q)
+            if why:
+                raise InputValueError(f"{func}: bound '{b}' does not apply: {why}")
+    if sos:
+        why = sos_applies(q)
+        if why:
+            raise InputValueError(f"{func}: sos=True does not apply: {why}")
+        if bounds is not None and "sos" not in bounds:
+            bounds.append("sos")
+    if solver is not None:
+        solver = check_option(str(solver).upper(), "solver", tuple(SOS_SOLVERS), func=func)
+    solver_eps = check_real(solver_eps, "solver_eps", func=func, lo=0.0, hi=0.1, lo_open=True,
+                            allow_none=True)
+    return _two_to_q_body(X, q, bounds, sos, solver, solver_eps, seed)
 
-        t = time.perf_counter()
-        cert = two_to_q_certificate(X, sos, lower=low.maximiser, rtol=rtol)
-        times["certify"] = time.perf_counter() - t
-        details["certificate"] = cert
-        cl, cu, cu4, certified = cert.lower, cert.upper, cert.upper4, cert.certified
-        verdict, rel = cert.verdict, cert.rel_gap
-        if certified:
-            rigour = Rigour.CERTIFIED
-            reason = cert.reason
-            if status is Status.INACCURATE:
-                status = Status.OK  # the certificate accounts for the solver's inaccuracy
-        else:
-            reason = f"{sos.reason}; {cert.reason}"
-    else:
-        if sos.status is Status.SOLVER_FAILED:
-            up = spec.upper
-        else:
-            up = sos.value
-        rel = max(up - low.value, 0.0) / up if up > 0 else 0.0
-        verdict = "exact (numerical)" if rel <= rtol else f"bracketed within {rel:.2e}"
-        reason = f"{reason}; not certified (certify=False)"
+
+def _two_to_q_body(X: NDArray[np.float64], q: float, names: Any, sos: bool | None, solver: str | None,
+                   solver_eps: float | None, seed: int | None) -> TwoToQResult:
+    """Unchecked body of :func:`two_to_q`: run the applicable registered bounds in order."""
+    t0 = time.perf_counter()
+    n, d = X.shape
+    found: dict[str, BoundEstimate] = {}
+    for b in bounds_for(q, names=names, sos=sos):
+        inp = BoundInput(X=X, q=q, seed=seed, solver=solver, solver_eps=solver_eps, found=dict(found))
+        found[b.name] = b.compute(inp)
+    lows = {k: e for k, e in found.items() if e.side == "lower" and math.isfinite(e.value)}
+    ups = {k: e for k, e in found.items() if e.side == "upper" and math.isfinite(e.value)}
+    lower_by = max(lows, key=lambda k: lows[k].value) if lows else ""
+    upper_by = min(ups, key=lambda k: ups[k].value) if ups else ""
+    lower = lows[lower_by].value if lows else 0.0
+    upper = ups[upper_by].value if ups else math.inf
+    rel = (upper - lower) / upper if upper > 0 and math.isfinite(upper) else (0.0 if upper == 0 else math.inf)
+    v = lows[lower_by].maximiser if lows and lows[lower_by].maximiser is not None else np.eye(d)[0]
+    sos_est = found.get("sos")
+    status, reason = Status.OK, f"best lower bound: {lower_by or 'none'}; best upper bound: {upper_by or 'none'}"
+    if sos_est is not None and sos_est.status is not Status.OK:
+        status, reason = sos_est.status, f"{sos_est.reason}; {reason}"
+    elif sos_est is None and sos_applies(q) and names is None:
+        reason += (f"; no SoS relaxation for q = {q:g} (odd or non-integer q: the form is not a "
+                   "polynomial sum of squares), so no certificate either")
     return TwoToQResult(
-        q=q, d=d, n=n, lower=low.value, spectral=spec.upper, sos=sos.value, certified_lower=cl,
-        certified_upper=cu, rel_gap=rel, verdict=verdict, certified=certified,
-        maximiser=low.maximiser, lower4=low.value4, spectral4=spec.upper4, sos4=sos.value4,
-        certified_upper4=cu4, sos_flat=sos.flat, hilbert_exact=d <= 3, times_s=times,
-        status=status, reason=reason, rigour=rigour, details=details)
+        q=q, d=d, n=n, lower=lower, upper=upper, lower_by=lower_by, upper_by=upper_by, rel_gap=max(rel, 0.0),
+        bounds=found, maximiser=np.asarray(v, dtype=np.float64), hilbert_exact=q == 4 and d <= 3,
+        elapsed_s=time.perf_counter() - t0, status=status, reason=reason, rigour=Rigour.NUMERICAL, X=X,
+        sos_result=None if sos_est is None else sos_est.detail)

@@ -1,7 +1,7 @@
-"""Degree-4 sum-of-squares (SoS) relaxation of ||X||_{2->4}, posed in cvxpy.
+"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4, posed in cvxpy.
 
-Units: ``value`` is the NORM bound (the 4th root); ``value4`` is the bound on
-max_{|v|=1} sum_i (x_i . v)^4.
+Units: ``upper`` is the NORM bound (the q-th root); ``upper_q`` is the bound on
+max_{|v|=1} sum_i (x_i . v)^q.
 """
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Rigour, Status, field_nojson
-from .._validation import check_option, check_real
-from ._basis import quartic_basis
+from .._validation import InputValueError, check_option, check_real
+from ._basis import form_basis
 from ._bounds import _prepare, fldexp, fpow, q_norm_value
 
-__all__ = ["TwoToQSoSResult", "two_to_q_sos", "SOS_SOLVERS", "default_solver"]
+__all__ = ["TwoToQSoSResult", "two_to_q_sos", "SOS_SOLVERS", "default_solver", "sos_applies"]
 
 #: Solvers the relaxation accepts: name -> (cvxpy solver name, options builder(eps) -> dict).
 SOS_SOLVERS: dict[str, tuple[str, Callable[[float], dict[str, Any]]]] = {
@@ -29,35 +29,51 @@ SOS_SOLVERS: dict[str, tuple[str, Callable[[float], dict[str, Any]]]] = {
     "SCS": ("SCS", lambda eps: {"eps_abs": eps, "eps_rel": eps, "max_iters": 100000}),
 }
 
-#: Largest d solved by the interior-point solver by default (D = d(d+1)/2 = 55).
-CLARABEL_MAX_D = 10
+#: Largest number of degree-2k monomials N solved by the interior-point solver by default
+#: (q = 4: N = C(d+3, 4) = 715 at d = 10; its Schur complement is N x N and dense).
+CLARABEL_MAX_N = 715
 
 
-def default_solver(d: int) -> tuple[str, float]:
-    """Solver and accuracy chosen for the size: Clarabel (interior point, 1e-7) for d <= 10; SCS
-    (first order) beyond, at 1e-6 up to d = 16, 1e-5 up to d = 25 and 1e-4 above.  The reported
-    bound (and the certificate) is second-order accurate in the solver's error on tight
-    instances, so 1e-4 still gives certified brackets of about 1e-7 at d = 30..40."""
-    if d <= CLARABEL_MAX_D:
+def sos_applies(q: float) -> str:
+    """'' when the degree-q SoS relaxation exists for this q (even q >= 4), else why not."""
+    if q >= 4 and float(q).is_integer() and int(q) % 2 == 0:
+        return ""
+    return (f"the degree-q SoS relaxation needs an even integer q >= 4 (the form sum_i (x_i.v)^q is a "
+            f"polynomial only for integer q, and a sum of squares only for even q); got q = {q:g}")
+
+
+def default_solver(d: int, q: int = 4) -> tuple[str, float]:
+    """Solver and accuracy chosen for the size.  q > 4: SCS at 1e-6 (1e-5 beyond N = 20475).
+    q = 4: Clarabel (interior point, 1e-7) while the number
+    of degree-q monomials N <= 715 (q = 4: d <= 10); SCS (first order) beyond, at 1e-6 up to
+    N = 3876 (q = 4: d = 16), 1e-5 up to N = 20475 (d = 25) and 1e-4 above.  The reported bound
+    (and the certificate) is second-order accurate in the solver's error on tight instances, so
+    1e-4 still gives certified brackets of about 1e-7 at q = 4, d = 30..40."""
+    N = math.comb(d + q - 1, q)
+    if q > 4:  # measured: SCS at 1e-6 is ~30x faster than Clarabel at q = 6, 8 (d = 5, 6) and as accurate
+        return "SCS", 1e-6 if N <= 20475 else 1e-5
+    if N <= CLARABEL_MAX_N:
         return "CLARABEL", 1e-7
-    if d <= 16:
+    if N <= 3876:
         return "SCS", 1e-6
-    if d <= 25:
+    if N <= 20475:
         return "SCS", 1e-5
     return "SCS", 1e-4
 
 
 @dataclasses.dataclass(frozen=True)
 class TwoToQSoSResult(Result):
-    """The degree-4 SoS bound on ||X||_{2->4} with its primal (moment) and dual (Gram) solutions.
+    """The degree-q SoS bound on ||X||_{2->q} (even q) with its moment and Gram solutions.
 
     Attributes
     ----------
-    value, value4 : float
-        The SoS upper bound on the NORM and on its 4th power (the dual objective lambda; an upper
-        bound up to the solver's accuracy; ``proofs_check.two_to_q_certificate`` makes it rigorous).
-    primal4 : float
-        Moment (primal) objective, a lower estimate of the SoS value (4th-power units).
+    upper, upper_q : float
+        The SoS upper bound on the NORM and on its q-th power (the dual objective lambda; an upper
+        bound up to the solver's accuracy; ``proofs_check.certify_two_to_q`` makes it rigorous).
+    primal_q : float
+        Moment (primal) objective, a lower estimate of the SoS value (q-th-power units).
+    q, k : int
+        The even exponent and its half (monomials of degree k = q/2).
     flat : bool
         The moment matrix is numerically rank one, which proves (up to solver accuracy) that the
         relaxation is exact and yields ``maximiser``.
@@ -68,32 +84,33 @@ class TwoToQSoSResult(Result):
     candidates : (k, d) array
         Further roundings (top eigenvectors of the moment matrix), for the power method.
     gram, moment : (D, D) arrays
-        Gram matrix S (lambda ||v||^4 - p(v) = m(v)^T S m(v)) and moment matrix Y in the
-        orthonormal monomial basis, both for the SCALED problem p / ``scale4``.
+        Gram matrix S (lambda ||v||^q - p(v) = m(v)^T S m(v)) and moment matrix Y in the
+        orthonormal monomial basis, both for the SCALED problem p / ``scale_q``.
     lam : float
-        lambda of the scaled problem (``value4 = lam * scale4``): lambda_max(Qs + L) for the
-        solver's kernel part L projected exactly (in floating point) onto the kernel -- the best
-        bound that kernel part gives, second-order accurate in the solver's error when the
-        relaxation is tight; ``gram`` = lam I - Qs - L matches it.
+        lambda of the scaled problem (``upper_q = lam * scale_q``): lambda_max(Qs + L) for the
+        solver's kernel part L projected (in floating point) onto the kernel -- the best bound
+        that kernel part gives, second-order accurate in the solver's error when the relaxation is
+        tight; ``gram`` = lam I - Qs - L matches it.
     lam_raw : float
         The solver's dual objective itself (scaled units).
-    scale4, pow2 : float, int
-        Scaling: the SDP was solved for p'(v) / scale4, where p' is the quartic of the exactly
-        scaled X' = X 2^-pow2 and scale4 = lambda_max(Q') (its spectral bound), so that no
-        overflow or underflow occurs; ``value4 = lam * scale4 * 2^(4 pow2)``.
+    scale_q, pow2 : float, int
+        Scaling: the SDP was solved for p'(v) / scale_q, where p' is the form of the exactly
+        scaled X' = X 2^-pow2 and scale_q = lambda_max(Q') (its spectral bound), so that no
+        overflow or underflow occurs; ``upper_q = lam * scale_q * 2^(q pow2)``.
     hilbert_exact : bool
-        d <= 3: every non-negative ternary quartic is SoS (Hilbert 1888), so the relaxation equals
-        the true norm.
+        q = 4 and d <= 3: every non-negative ternary quartic is SoS (Hilbert 1888), so the
+        relaxation equals the true norm.
     """
 
-    value: float
-    value4: float
-    primal4: float
+    upper: float
+    upper_q: float
+    primal_q: float
+    q: int
     d: int
     n: int
     D: int
     solver: str
-    eps: float
+    solver_eps: float
     solver_status: str
     flat: bool
     rank_ratio: float
@@ -104,84 +121,94 @@ class TwoToQSoSResult(Result):
     elapsed_s: float
     lam: float
     lam_raw: float
-    scale4: float
+    scale_q: float
     pow2: int
     status: Status
     reason: str
+    rigour: Rigour
     candidates: NDArray[np.float64] = field_nojson(default=None)
     gram: NDArray[np.float64] | None = field_nojson(default=None)
     moment: NDArray[np.float64] | None = field_nojson(default=None)
-    rigour: Rigour = Rigour.NUMERICAL
+
+    @property
+    def k(self) -> int:
+        return self.q // 2
 
     def summary(self) -> str:
-        lines = [f"degree-4 SoS bound: ||X||_(2->4) <= {self.value:.12g}  (4th power {self.value4:.12g}; "
-                 f"{self.rigour.value})",
-                 f"  solver {self.solver} (eps {self.eps:g}): {self.solver_status}; "
+        lines = [f"degree-{self.q} SoS bound: ||X||_(2->{self.q}) <= {self.upper:.12g}  "
+                 f"({self.q}th power {self.upper_q:.12g}; {self.rigour.value})",
+                 f"  solver {self.solver} (solver_eps {self.solver_eps:g}): {self.solver_status}; "
                  f"setup {self.setup_s:.2f} s, solve {self.solve_s:.2f} s",
                  f"  moment matrix {'flat (rank one): relaxation exact' if self.flat else 'not flat'}"
                  f" (lambda_2/lambda_1 = {self.rank_ratio:.2e})"]
         if self.hilbert_exact:
-            lines.append("  d <= 3: the degree-4 relaxation is exact (Hilbert 1888)")
+            lines.append("  q = 4, d <= 3: the degree-4 relaxation is exact (Hilbert 1888)")
         if not self.ok:
             lines.append(f"  {self.status.value}: {self.reason}")
         return "\n".join(lines)
 
 
-def _trivial(X: NDArray[np.float64], reason: str, t0: float, v: NDArray[np.float64], value: float,
-             solver: str) -> TwoToQSoSResult:
+def _trivial(X: NDArray[np.float64], q: int, reason: str, t0: float, v: NDArray[np.float64],
+             value: float, solver: str) -> TwoToQSoSResult:
     n, d = X.shape
-    val4 = fpow(value, 4)
+    valq = fpow(value, q)
     return TwoToQSoSResult(
-        value=value, value4=val4, primal4=val4, d=d, n=n, D=d * (d + 1) // 2, solver=solver,
-        eps=0.0, solver_status="not run", flat=True, rank_ratio=0.0, hilbert_exact=d <= 3,
-        maximiser=v, setup_s=0.0, solve_s=0.0, elapsed_s=time.perf_counter() - t0, lam=1.0,
-        lam_raw=1.0, scale4=val4, pow2=0, status=Status.OK, reason=reason, candidates=v[None, :],
+        upper=value, upper_q=valq, primal_q=valq, q=q, d=d, n=n, D=math.comb(d + q // 2 - 1, q // 2),
+        solver=solver, solver_eps=0.0, solver_status="not run", flat=True, rank_ratio=0.0,
+        hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=0.0, solve_s=0.0,
+        elapsed_s=time.perf_counter() - t0, lam=1.0, lam_raw=1.0, scale_q=valq, pow2=0,
+        status=Status.OK, reason=reason, rigour=Rigour.NUMERICAL, candidates=v[None, :],
         gram=np.zeros((1, 1)) if d == 1 else None, moment=None)
 
 
-def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None = None) -> TwoToQSoSResult:
-    """Degree-4 sum-of-squares upper bound on ||X||_{2->4} (cvxpy).
+def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
+                 solver_eps: float | None = None) -> TwoToQSoSResult:
+    """Degree-q sum-of-squares upper bound on ||X||_{2->q} for even q >= 4 (cvxpy).
 
     Solves the moment relaxation on the symmetric subspace: maximise E[p] over pseudo-moments
-    y (one per quartic monomial, N4 = C(d+3, 4) variables) with E[||v||^4] = 1 and the D x D
-    moment matrix Y(y) = E[m(v) m(v)^T] PSD, D = d(d+1)/2.  Its dual is the Gram (SoS) problem
-    minimise lambda s.t. lambda ||v||^4 - p(v) = m(v)^T S m(v), S PSD; cvxpy returns S as the
-    dual of the PSD constraint.
+    y (one per degree-q monomial, N = C(d+q-1, q) variables) with E[||v||^q] = 1 and the D x D
+    moment matrix Y(y) = E[m(v) m(v)^T] PSD, D = C(d+q/2-1, q/2).  Its dual is the Gram (SoS)
+    problem minimise lambda s.t. lambda ||v||^q - p(v) = m(v)^T S m(v), S PSD; cvxpy returns S
+    as the dual of the PSD constraint.
 
     Parameters
     ----------
     X : (n, d) array_like
-        Real finite matrix; p(v) = sum_i (x_i . v)^4.
+        Real finite matrix; p(v) = sum_i (x_i . v)^q.
+    q : int, default 4
+        Even exponent >= 4.
     solver : {None, 'CLARABEL', 'SCS'}
-        None picks by size (:func:`default_solver`): Clarabel (interior point, accurate) for
-        d <= 10, SCS (first order, scales) above.
-    eps : float, optional
-        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel; 1e-6 .. 1e-4 SCS).
+        None picks by size (:func:`default_solver`): Clarabel (interior point, accurate) while
+        N <= 715, SCS (first order, scales) above.
+    solver_eps : float, optional
+        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel; 1e-6 .. 1e-4
+        SCS).
 
     Returns
     -------
     TwoToQSoSResult
-        ``value`` (NORM bound), ``value4`` (4th power), the Gram and moment matrices, flatness and
+        ``upper`` (NORM bound), ``upper_q`` (q-th power), the Gram and moment matrices, flatness and
         the rounded maximiser; ``status`` SOLVER_FAILED with the solver's message when it fails,
         INACCURATE when it reports an inaccurate solution (the bound may then be off by more than
-        eps; certify it).
+        solver_eps; certify it).
 
     Raises
     ------
     InputValueError
-        Non-finite or empty X, unknown solver, eps outside (0, 0.1].
+        Non-finite or empty X, q not an even integer >= 4, unknown solver, solver_eps outside
+        (0, 0.1].
 
     Notes
     -----
     The problem is scaled by the spectral bound lambda_max(Q) so that its value lies in
-    (0, 1].  Size: one PSD cone of order D and N4 + 1 affine rows, a one-nonzero-per-row map,
-    so cvxpy's canonicalisation is cheap; each SCS iteration costs one D x D eigendecomposition
-    (O(d^6)).  d = 40 (D = 820, N4 = 123410) takes under a minute with SCS at 1e-4 (2 shared
-    cores).  The reported bound is lambda_max(Qs + L) for the solver's kernel part L projected
-    onto the kernel, which is a valid SoS bound up to floating-point rounding and is
-    second-order accurate on tight instances.
-    For d <= 3 the relaxation is exact (Hilbert 1888: non-negative ternary quartics are sums of
-    squares); for d >= 4 it can exceed the norm (see ``families.gap_instance``).
+    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map, so
+    cvxpy's canonicalisation is cheap; each SCS iteration costs one D x D eigendecomposition
+    (O(D^3)).  q = 4, d = 40 (D = 820) takes under a minute with SCS at 1e-4 (2 shared cores);
+    q = 6 at d = 12 (D = 364) and q = 8 at d = 8 (D = 330): see ``benchmarks/bench_norms.py``.
+    The reported bound is lambda_max(Qs + L) for the solver's kernel part L projected onto the
+    kernel, a valid SoS bound up to floating-point rounding, second-order accurate on tight
+    instances.  For q = 4 and d <= 3 the relaxation is exact (Hilbert 1888); for q = 4, d >= 4
+    it can exceed the norm (see ``families.gap_instance``).
 
     References
     ----------
@@ -198,39 +225,52 @@ def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None =
     --------
     >>> import numpy as np
     >>> r = two_to_q_sos(np.diag([2.0, 1.0, 1.0]))   # unique maximiser e_1, norm 2
-    >>> r.ok, round(r.value, 6), r.flat, np.round(np.abs(r.maximiser), 6).tolist()
+    >>> r.ok, round(r.upper, 6), r.flat, np.round(np.abs(r.maximiser), 6).tolist()
     (True, 2.0, True, [1.0, 0.0, 0.0])
     """
     func = "two_to_q_sos"
-    t0 = time.perf_counter()
     X = _prepare(X, func)
-    n, d = X.shape
+    q = check_real(q, "q", func=func)
+    why = sos_applies(q)
+    if why:
+        raise InputValueError(f"{func}: {why}")
     if solver is not None:
         solver = check_option(str(solver).upper(), "solver", tuple(SOS_SOLVERS), func=func)
-    eps = check_real(eps, "eps", func=func, lo=0.0, hi=0.1, lo_open=True, allow_none=True)
-    dsolver, deps = default_solver(d)
+    solver_eps = check_real(solver_eps, "solver_eps", func=func, lo=0.0, hi=0.1, lo_open=True,
+                            allow_none=True)
+    return _sos_body(X, int(q), solver, solver_eps)
+
+
+def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
+              solver_eps: float | None) -> TwoToQSoSResult:
+    """Unchecked body of :func:`two_to_q_sos` (X validated float64, q even >= 4)."""
+    t0 = time.perf_counter()
+    n, d = X.shape
+    k = q // 2
+    dsolver, deps = default_solver(d, q)
     solver = solver or dsolver
+    eps = solver_eps
     if eps is None:
         eps = deps if solver == dsolver else (1e-7 if solver == "CLARABEL" else 1e-6)
     if not np.any(X):
         v = np.zeros(d)
         v[0] = 1.0
-        return _trivial(X, "X is the zero matrix: the norm and every bound are 0; no SDP solved",
+        return _trivial(X, q, "X is the zero matrix: the norm and every bound are 0; no SDP solved",
                         t0, v, 0.0, solver)
     if d == 1:
-        value = float(q_norm_value(X, np.ones((1, 1)), 4.0)[0])
-        return _trivial(X, "d = 1: ||X||_(2->4) = ||x||_4 exactly; no SDP solved", t0, np.ones(1),
-                        value, solver)
+        value = float(q_norm_value(X, np.ones((1, 1)), q)[0])
+        return _trivial(X, q, f"d = 1: ||X||_(2->{q}) = ||x||_{q} exactly; no SDP solved", t0,
+                        np.ones(1), value, solver)
 
     import cvxpy as cp
 
-    B = quartic_basis(d)
+    B = form_basis(d, k)
     pow2 = math.frexp(float(np.max(np.abs(X))))[1]
     X = np.ldexp(X, -pow2)  # exact power-of-two scaling: entries in [1/2, 1)
     M = B.ortho_vectors(X)
     Q = M.T @ M
-    scale4 = float(np.linalg.eigvalsh(Q)[-1])
-    Qs = Q / scale4
+    scale = float(np.linalg.eigvalsh(Q)[-1])
+    Qs = Q / scale
     g = B.coefficients(Qs)
     offd = B.offdiag
     w = B.c[B.P1] * B.c[B.P2]
@@ -238,11 +278,11 @@ def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None =
     rows = np.concatenate([B.P1 * D + B.P2, (B.P2 * D + B.P1)[offd]])
     cols = np.concatenate([B.alpha, B.alpha[offd]])
     vals = np.concatenate([w, w[offd]])
-    Bmap = sp.csr_matrix((vals, (rows, cols)), shape=(D * D, B.N4))
-    y = cp.Variable(B.N4)
+    Bmap = sp.csr_matrix((vals, (rows, cols)), shape=(D * D, B.N))
+    y = cp.Variable(B.N)
     Y = cp.reshape(Bmap @ y, (D, D), order="C")
     psd = Y >> 0
-    norm = B.norm4 @ y == 1
+    norm = B.normq @ y == 1
     prob = cp.Problem(cp.Maximize(g @ y), [psd, norm])
     cvx_name, opts = SOS_SOLVERS[solver]
     t1 = time.perf_counter()
@@ -253,7 +293,7 @@ def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None =
             warnings.simplefilter("ignore")
             prob.solve(solver=cvx_name, **opts(eps))
         sstat = str(prob.status)
-    except Exception as exc:  # cvxpy.error.SolverError and solver crashes
+    except Exception as exc:  # cvxpy.error.SolverError and solver crashes -> SOLVER_FAILED with the reason
         sstat = f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     t2 = time.perf_counter()
     stats = getattr(prob, "solver_stats", None)
@@ -264,64 +304,76 @@ def two_to_q_sos(X: ArrayLike, *, solver: str | None = None, eps: float | None =
         v = np.zeros(d)
         v[0] = 1.0
         return TwoToQSoSResult(
-            value=math.nan, value4=math.nan, primal4=math.nan, d=d, n=n, D=D, solver=solver, eps=eps,
-            solver_status=sstat, flat=False, rank_ratio=math.nan, hilbert_exact=d <= 3, maximiser=v,
-            setup_s=setup_s, solve_s=solve_s, elapsed_s=time.perf_counter() - t0, lam=math.nan,
-            lam_raw=math.nan, scale4=scale4, pow2=pow2, status=Status.SOLVER_FAILED,
-            reason=f"{solver} returned '{sstat}'; try solver='{other}' or a looser eps",
+            upper=math.nan, upper_q=math.nan, primal_q=math.nan, q=q, d=d, n=n, D=D, solver=solver,
+            solver_eps=eps, solver_status=sstat, flat=False, rank_ratio=math.nan,
+            hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=setup_s, solve_s=solve_s,
+            elapsed_s=time.perf_counter() - t0, lam=math.nan, lam_raw=math.nan, scale_q=scale,
+            pow2=pow2, status=Status.SOLVER_FAILED, rigour=Rigour.NUMERICAL,
+            reason=f"{solver} returned '{sstat}'; try solver='{other}' or a looser solver_eps",
             candidates=np.zeros((0, d)), gram=None, moment=None)
     if sstat == "optimal_inaccurate":
         status = Status.INACCURATE
         reason = (f"{solver} reported an inaccurate solution; the bound may be off by more than "
-                  f"eps = {eps:g} (certify it, or use solver='SCS' with a smaller eps)")
+                  f"solver_eps = {eps:g} (certify it, or use solver='SCS' with a smaller solver_eps)")
     yv = np.asarray(y.value, dtype=np.float64)
     S = np.asarray(psd.dual_value, dtype=np.float64)
     S = 0.5 * (S + S.T)
-    # lambda from stationarity g + A*(S) = lambda * norm4 (least squares; sign-convention free)
-    r = B.coefficients(S) + g
-    lam_raw = float(B.norm4 @ r / (B.norm4 @ B.norm4))
-    # The solver's S fixes a kernel part L ~ lam I - Qs - S (m(v)^T L m(v) == 0 up to the solver's
-    # residual).  Project L orthogonally onto that kernel and take the best bound it gives,
-    # lambda_max(Qs + L) (the orthonormal basis weighs ||v||^4 as the identity).  When the
-    # relaxation is tight this is second-order accurate in the solver's error; report it.
+    lam, S = _polish_gram(B, Qs, S, g)
+    lam_raw = float(B.normq @ (B.coefficients(np.asarray(psd.dual_value, dtype=np.float64)) + g)
+                    / (B.normq @ B.normq))
+    Ymat = B.moment_matrix(yv)
+    flat_tol = 1e-4 if solver == "CLARABEL" else max(1e-3, 100 * eps)
+    ratio, cand = _roundings(B, Ymat, X)
+    flat = ratio <= flat_tol
+    valsq = np.sum((X @ cand.T) ** q, axis=0)
+    v = cand[int(np.argmax(valsq))]
+    if not reason:
+        reason = ("moment matrix is rank one: the relaxation is exact (numerically) and the "
+                  "maximiser was extracted" if flat else
+                  "moment matrix is not rank one: the SoS value is an upper bound that may exceed the norm")
+    value_q = fldexp(lam * scale, q * pow2)
+    value = fldexp(max(lam * scale, 0.0) ** (1.0 / q), pow2)
+    return TwoToQSoSResult(
+        upper=value, upper_q=value_q, primal_q=fldexp(float(prob.value) * scale, q * pow2), q=q,
+        d=d, n=n, D=D, solver=solver, solver_eps=eps, solver_status=sstat, flat=bool(flat),
+        rank_ratio=ratio, hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=setup_s,
+        solve_s=solve_s, elapsed_s=time.perf_counter() - t0, lam=lam, lam_raw=lam_raw, scale_q=scale,
+        pow2=pow2, status=status, reason=reason, rigour=Rigour.NUMERICAL, candidates=cand, gram=S,
+        moment=Ymat)
+
+
+def _polish_gram(B, Qs, S, g):  # type: ignore[no-untyped-def]
+    """(lam, S): the solver's S fixes a kernel part L ~ lam I - Qs - S (m(v)^T L m(v) == 0 up to the
+    solver's residual).  Project L orthogonally onto that kernel and take the best bound it gives,
+    lambda_max(Qs + L) (the orthonormal basis weighs ||v||^q as the identity).  When the
+    relaxation is tight this is second-order accurate in the solver's error."""
+    D = B.D
+    r = B.coefficients(S) + g  # stationarity g + A*(S) = lambda normq (least squares, sign-free)
+    lam_raw = float(B.normq @ r / (B.normq @ B.normq))
     Lt = lam_raw * np.eye(D) - Qs - S
     cc = B.c[B.P1] * B.c[B.P2]
-    wts = np.where(offd, 2.0, 1.0)
-    nrm = np.bincount(B.alpha, weights=wts * cc * cc, minlength=B.N4)
+    wts = np.where(B.offdiag, 2.0, 1.0)
+    nrm = np.bincount(B.alpha, weights=wts * cc * cc, minlength=B.N)
     corr = (B.coefficients(Lt) / nrm)[B.alpha] * cc
     Lp = np.zeros_like(Lt)
     Lp[B.P1, B.P2] = Lt[B.P1, B.P2] - corr
     Lp[B.P2, B.P1] = Lp[B.P1, B.P2]
     lam = float(np.linalg.eigvalsh(Qs + Lp)[-1])
-    S = lam * np.eye(D) - Qs - Lp
-    Ymat = B.moment_matrix(yv)
+    return lam, lam * np.eye(D) - Qs - Lp
+
+
+def _roundings(B, Ymat, X):  # type: ignore[no-untyped-def]
+    """(rank ratio lambda_2/lambda_1 of the moment matrix, unit candidate maximisers (k, d))."""
     ev, V = np.linalg.eigh(Ymat)
     top = max(ev[-1], np.finfo(float).tiny)
-    ratio = float(max(ev[-2], 0.0) / top) if D > 1 else 0.0
-    flat_tol = 1e-4 if solver == "CLARABEL" else max(1e-3, 100 * eps)
-    flat = ratio <= flat_tol
+    ratio = float(max(ev[-2], 0.0) / top) if B.D > 1 else 0.0
     cands = []
-    for k in range(1, min(D, 4) + 1):
-        if ev[-k] > 1e-6 * top:
-            u = B.to_vector(V[:, -k])
+    for j in range(1, min(B.D, 4) + 1):
+        if ev[-j] > 1e-6 * top:
+            u = B.to_vector(V[:, -j])
             nu = np.linalg.norm(u)
-            if nu > 0:
+            if nu > 0 and np.isfinite(nu):
                 cands.append(u / nu)
     if not cands:
         cands.append(np.linalg.svd(X, full_matrices=False)[2][0])
-    cand = np.array(cands)
-    vals4 = np.sum((X @ cand.T) ** 4, axis=0)
-    v = cand[int(np.argmax(vals4))]
-    if not reason:
-        reason = ("moment matrix is rank one: the relaxation is exact (numerically) and the "
-                  "maximiser was extracted" if flat else
-                  "moment matrix is not rank one: the SoS value is an upper bound that may exceed the norm")
-    value4 = fldexp(lam * scale4, 4 * pow2)
-    value = fldexp(max(lam * scale4, 0.0) ** 0.25, pow2)
-    return TwoToQSoSResult(
-        value=value, value4=value4, primal4=fldexp(float(prob.value) * scale4, 4 * pow2), d=d, n=n,
-        D=D, solver=solver, eps=eps, solver_status=sstat, flat=bool(flat), rank_ratio=ratio,
-        hilbert_exact=d <= 3, maximiser=v, setup_s=setup_s, solve_s=solve_s,
-        elapsed_s=time.perf_counter() - t0, lam=lam, lam_raw=lam_raw, scale4=scale4, pow2=pow2, status=status,
-        reason=reason,
-        candidates=cand, gram=S, moment=Ymat)
+    return ratio, np.array(cands)

@@ -23,7 +23,6 @@ __all__ = ["SECTIONS", "ReportContext", "Section", "ReportResult", "build_report
 #: Report sections in order: name -> module defining ``build(ctx) -> Section``.
 SECTIONS: dict[str, str] = {
     "spectral": "linalg_lab.report._spectral",
-    "norms": "linalg_lab.norms._report",
     "alignment": "linalg_lab.experiments._report",
 }
 

@@ -19,17 +19,17 @@ def test_power_method_is_scale_invariant(scale, tolerance_report):
     truth = 3.1625511228610982966  # mpmath: critical point of sum_i (x_i . v)^4 on the circle
     base = two_to_q_lower(X, seed=0, starts=4)
     big = two_to_q_lower(X * scale, seed=0, starts=4)
-    rel = abs(big.value / scale - base.value) / base.value
+    rel = abs(big.lower / scale - base.lower) / base.lower
     # exact power-of-two scalings give identical iterations; 1e+-300 adds a rounding per entry
     tolerance_report.record(f"power method scale invariance ({scale:g})", rel, 1e-14)
     assert rel <= 1e-14
-    assert big.value / scale >= truth * (1 - 1e-14)
+    assert big.lower / scale >= truth * (1 - 1e-14)
 
 
 def test_tiny_rows_are_still_used_as_starts():
     X = np.diag([1.0, 2.0, 3.0]) * 1e-300  # maximiser e_3 is a row; no random starts
     r = two_to_q_lower(X, starts=0)
-    assert r.starts >= 3 and math.isclose(r.value, 3e-300, rel_tol=1e-15)
+    assert r.starts >= 3 and math.isclose(r.lower, 3e-300, rel_tol=1e-15)
 
 
 @pytest.mark.parametrize("m", [1, 2])
@@ -49,13 +49,15 @@ def test_root_systems_reject_other_sizes(family, size):
 
 
 def test_units_are_norms_in_result_and_json():
-    """value/lower/upper are NORMS and the *4 fields their 4th powers, in the result and its JSON."""
+    """lower/upper are NORMS and the *_q fields their q-th powers, in the result and its JSON."""
+    from proofs_check import certify_two_to_q
+
     inst = make_instance("hadamard", 4)  # norm 2, 4th power 16
     r = two_to_q(inst.X)
     out = json.loads(json.dumps(r.to_dict()))
-    for k in ("lower", "spectral", "sos", "certified_upper"):
-        assert math.isclose(out[k + "4"], out[k] ** 4, rel_tol=1e-12), k
-    for k in ("lower", "sos", "certified_lower", "certified_upper"):
+    for k in ("lower", "upper"):
         assert abs(out[k] - 2.0) <= 2e-6, k  # norm 2, not its 4th power 16
-    cert = r.details["certificate"].to_dict()
-    assert cert["lower"] <= 2.0 <= cert["upper"] and cert["lower4"] <= 16.0 <= cert["upper4"]
+    assert abs(out["bounds"]["sos"]["value"] - 2.0) <= 2e-6
+    cert = certify_two_to_q(r).to_dict()
+    assert cert["lower"] <= 2.0 <= cert["upper"] and cert["lower_q"] <= 16.0 <= cert["upper_q"]
+    assert math.isclose(cert["upper_q"], cert["upper"] ** 4, rel_tol=1e-12)

@@ -6,7 +6,7 @@ import pytest
 
 from linalg_lab import InputValueError, Status
 from linalg_lab.norms import SOS_SOLVERS, gap_instance, make_instance, two_to_q_sos
-from linalg_lab.norms._basis import quartic_basis
+from linalg_lab.norms import quartic_basis
 from linalg_lab.norms.families import gap_identity_residual
 
 
@@ -17,7 +17,7 @@ def test_sos_is_exact_on_families(family, tolerance_report):
     r = two_to_q_sos(inst.X)
     assert r.ok, r.reason
     # interior-point accuracy ~1e-7 on the scaled 4th power -> ~3e-8 on the norm
-    tolerance_report.check(f"SoS value = truth ({family})", r.value, inst.truth, rtol=1e-7)
+    tolerance_report.check(f"SoS value = truth ({family})", r.upper, inst.truth, rtol=1e-7)
     assert r.hilbert_exact == (inst.d <= 3)
 
 
@@ -26,12 +26,12 @@ def test_sos_dual_identity_holds(tolerance_report):
     X = make_instance("gaussian", 5).X
     r = two_to_q_sos(X)
     B = quartic_basis(5)
-    M = B.ortho_vectors(np.ldexp(X, -r.pow2) / r.scale4 ** 0.25)
-    res = B.coefficients(r.gram) + B.coefficients(M.T @ M) - r.lam * B.norm4
+    M = B.ortho_vectors(np.ldexp(X, -r.pow2) / r.scale_q ** 0.25)
+    res = B.coefficients(r.gram) + B.coefficients(M.T @ M) - r.lam * B.normq
     tolerance_report.record("SoS Gram identity residual (scaled)", float(np.abs(res).max()), 1e-6)
     assert np.abs(res).max() <= 1e-6
     assert np.linalg.eigvalsh(r.gram)[0] >= -1e-6
-    assert r.flat and abs(r.value4 - r.primal4) <= 1e-6 * r.value4
+    assert r.flat and abs(r.upper_q - r.primal_q) <= 1e-6 * r.upper_q
 
 
 def test_gap_instance_sos_exceeds_truth():
@@ -39,33 +39,33 @@ def test_gap_instance_sos_exceeds_truth():
     inst = gap_instance()
     r = two_to_q_sos(inst.X)
     assert r.ok and not r.flat
-    assert r.value4 > 292.9 > float(inst.truth4) == 288.0
+    assert r.upper_q > 292.9 > float(inst.truth_q) == 288.0
 
 
 def test_scs_path_small():
     X = make_instance("gaussian", 4).X
-    a = two_to_q_sos(X, solver="scs", eps=1e-8)
+    a = two_to_q_sos(X, solver="scs", solver_eps=1e-8)
     b = two_to_q_sos(X, solver="CLARABEL")
     assert a.solver == "SCS" and b.solver == "CLARABEL"
-    assert math.isclose(a.value, b.value, rel_tol=1e-6)
+    assert math.isclose(a.upper, b.upper, rel_tol=1e-6)
 
 
 def test_solver_failure_is_reported(monkeypatch):
     monkeypatch.setitem(SOS_SOLVERS, "SCS", ("SCS", lambda eps: {"no_such_option": 1}))
     r = two_to_q_sos(np.eye(3) + 0.1, solver="SCS")
     assert r.status is Status.SOLVER_FAILED and not r.ok
-    assert "try solver='CLARABEL'" in r.reason and math.isnan(r.value)
+    assert "try solver='CLARABEL'" in r.reason and math.isnan(r.upper)
 
 
 def test_ill_posed_inputs():
     z = two_to_q_sos(np.zeros((4, 3)))
-    assert z.ok and z.value == 0.0 and "zero matrix" in z.reason
+    assert z.ok and z.upper == 0.0 and "zero matrix" in z.reason
     one = two_to_q_sos(np.array([[2.0], [1.0]]))
     assert one.ok and "d = 1" in one.reason
-    assert math.isclose(one.value4, 17.0, rel_tol=16 * np.finfo(float).eps)  # 4th power of a 4th root
+    assert math.isclose(one.upper_q, 17.0, rel_tol=16 * np.finfo(float).eps)  # 4th power of a 4th root
     with pytest.raises(InputValueError, match="non-finite"):
         two_to_q_sos(np.array([[1.0, np.inf]]))
     with pytest.raises(InputValueError, match="The 'solver' parameter of two_to_q_sos must be one of"):
         two_to_q_sos(np.eye(2), solver="mosek")
-    with pytest.raises(InputValueError, match="'eps' parameter of two_to_q_sos"):
-        two_to_q_sos(np.eye(2), eps=2.0)
+    with pytest.raises(InputValueError, match="'solver_eps' parameter of two_to_q_sos"):
+        two_to_q_sos(np.eye(2), solver_eps=2.0)

@@ -18,8 +18,8 @@ from proofs_check.norms import certified_lower4, sos_moment_lower4, two_to_q_cer
 def test_exact_families_enclose_exact_truth(family):
     inst = make_instance(family)
     c = two_to_q_certificate(inst.X, two_to_q_sos(inst.X))
-    assert c.certified and c.verdict == "exact (certified)"
-    assert c.lower4 <= float(inst.truth4) <= c.upper4  # exact rationals, exactly representable here
+    assert c.upper_rigorous and c.outcome == "exact (certified)"
+    assert c.lower_q <= float(inst.truth_q) <= c.upper_q  # exact rationals, exactly representable here
     assert c.lower <= inst.truth <= c.upper
 
 
@@ -29,23 +29,23 @@ def test_sound_even_for_a_bad_solution():
     s = two_to_q_sos(inst.X)
     bad = dataclasses.replace(s, lam=s.lam * 0.95)
     c = two_to_q_certificate(inst.X, bad)
-    assert c.certified and c.upper4 >= float(inst.truth4)
-    assert c.mu4 < 0 and c.verdict.startswith("bracketed within")
+    assert c.upper_rigorous and c.upper_q >= float(inst.truth_q)
+    assert c.mu_q < 0 and c.outcome.startswith("bracketed within")
     noisy = dataclasses.replace(s, gram=s.gram + 1e-3 * np.random.default_rng(0).standard_normal(s.gram.shape))
     c2 = two_to_q_certificate(inst.X, noisy)
-    assert c2.upper4 >= float(inst.truth4)
+    assert c2.upper_q >= float(inst.truth_q)
 
 
 def test_gap_instance_both_sides_certified():
     inst = gap_instance()
     s = two_to_q_sos(inst.X)
     c = two_to_q_certificate(inst.X, s, moment=True)
-    assert c.verdict == "gap" and c.certified
+    assert c.outcome == "gap" and c.upper_rigorous
     # truth: 288 exactly (identity checked in integers, CL >= 0 by AM-GM, CL(e_x) = 0)
-    assert c.lower4 <= 288.0 <= c.lower4 * (1 + 1e-14)
+    assert c.lower_q <= 288.0 <= c.lower_q * (1 + 1e-14)
     assert float(certified_lower4(inst.X, np.array([0.0, 1.0, 0.0, 0.0])).lower()) == 288.0
     # SoS value certified from the moment side: strictly above the truth
-    assert c.sos_lower4 > 292.9 and c.sos_lower4 <= c.upper4
+    assert c.sos_lower_q > 292.9 and c.sos_lower_q <= c.upper_q
     assert float(sos_moment_lower4(inst.X, s).lower()) > 288.0
 
 
@@ -54,7 +54,7 @@ def test_scaled_input_power_of_two_and_tiny():
     s1 = two_to_q_certificate(X, two_to_q_sos(X))
     Y = X * 2.0 ** -300
     s2 = two_to_q_certificate(Y, two_to_q_sos(Y))
-    assert s2.certified and s2.verdict == "exact (certified)"
+    assert s2.upper_rigorous and s2.outcome == "exact (certified)"
     assert s2.lower <= s1.upper * 2.0 ** -300 and s1.lower * 2.0 ** -300 <= s2.upper
 
 
@@ -63,7 +63,7 @@ def test_solver_failure_gives_uncertified():
     s = two_to_q_sos(X)
     failed = dataclasses.replace(s, gram=None, status=type(s.status).SOLVER_FAILED, reason="boom")
     c = two_to_q_certificate(X, failed)
-    assert not c.certified and not c.ok and "boom" in c.reason and c.lower > 0
+    assert not c.upper_rigorous and not c.ok and "boom" in c.reason and c.lower > 0
 
 
 def test_errors():
@@ -82,7 +82,7 @@ def test_cli(tmp_path, capsys):
     np.save(f, make_instance("d4-roots").X)
     assert main(["norm", str(f), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["verdict"] == "exact (certified)" and out["rigour"] == "certified"
+    assert out["outcome"] == "exact (certified)" and out["rigour"] == "certified"
 
 
 def test_hilbert_d3_moment_lower_bound_is_a_norm_lower_bound():
@@ -92,9 +92,9 @@ def test_hilbert_d3_moment_lower_bound_is_a_norm_lower_bound():
     s = two_to_q_sos(X)
     assert not s.flat and s.hilbert_exact
     c = two_to_q_certificate(X, s, moment=True)
-    assert c.hilbert_exact and c.sos_lower4 is not None
-    assert 1 - 1e-6 <= c.sos_lower4 <= 1.0 <= c.upper4
-    assert c.verdict == "exact (certified)"
+    assert c.hilbert_exact and c.sos_lower_q is not None
+    assert 1 - 1e-6 <= c.sos_lower_q <= 1.0 <= c.upper_q
+    assert c.outcome == "exact (certified)"
 
 
 @settings(max_examples=12, deadline=None, derandomize=True)
@@ -112,6 +112,6 @@ def test_property_certified_bracket_contains_power_method_value(rows):
 
     c = two_to_q_certificate(X, two_to_q_sos(X))
     low = two_to_q_lower(X, seed=0)
-    assert c.certified
-    assert c.lower <= low.value * (1 + 1e-14) and low.value <= c.upper
+    assert c.upper_rigorous
+    assert c.lower <= low.lower * (1 + 1e-14) and low.lower <= c.upper
     assert two_to_q_spectral(X).upper >= c.lower * (1 - 1e-14)

@@ -12,7 +12,6 @@ from ....tolerance import record
 from ...registry import ReportContext, ReportSection, SectionOutput, register_section
 
 _LEGACY = {  # name -> (module, title, order)
-    "norms": ("linalg_lab.norms._report", "2→q norms", 30),
     "alignment": ("linalg_lab.experiments._report", "Low-rank gradients", 50),
 }
 
