@@ -22,8 +22,11 @@ from .analysis import (
     ns_band_curve,
     ns_steps_needed,
 )
+from .design import DesignCheck, DesignStep, NSDesign, apply_safety, design_schedule, ns_design
+from .design_budget import BudgetDesign, design_budget
 from .iteration import PRECISIONS, NewtonSchulzResult, newton_schulz
 from .polynomials import Step, to_fraction
+from .remez import MinimaxPolynomial, minimax_odd
 from .reproductions import SEED000_TOLERANCE, seed000_reproduction
 from .schedules import DEPRECATED_ALIASES, EPS_MODES, PRESETS, Schedule, ns_schedule, parse_coefficients
 
@@ -52,4 +55,14 @@ __all__ = [
     "BandCurve",
     "seed000_reproduction",
     "SEED000_TOLERANCE",
+    "ns_design",
+    "design_schedule",
+    "design_budget",
+    "minimax_odd",
+    "apply_safety",
+    "NSDesign",
+    "DesignStep",
+    "DesignCheck",
+    "BudgetDesign",
+    "MinimaxPolynomial",
 ]

@@ -19,6 +19,7 @@ from .absorbing import AbsorbingInterval, AttractingCycle, absorbing_interval
 from .band import ScheduleBand, schedule_band
 from .basins import BasinInterval, BasinMap, Trap, basins
 from .certify import ScheduleCertificate, certify_schedule
+from .design import CertifiedDesign, certify_design
 from .fixed_points import CriticalPoint, FixedPoint, FixedPointsResult, PeriodicOrbit, fixed_points
 from .headroom import Headroom, headroom
 from .steps import StepsToTolerance, steps_to_tolerance
@@ -28,5 +29,5 @@ __all__ = [
     "FixedPointsResult", "FixedPoint", "PeriodicOrbit", "CriticalPoint", "AlgebraicReal",
     "BasinMap", "BasinInterval", "Trap",
     "ScheduleBand", "AbsorbingInterval", "AttractingCycle", "Headroom", "StepsToTolerance",
-    "certify_schedule", "ScheduleCertificate",
+    "certify_schedule", "ScheduleCertificate", "certify_design", "CertifiedDesign",
 ]

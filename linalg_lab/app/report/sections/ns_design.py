@@ -128,5 +128,5 @@ def _build(ctx) -> SectionOutput:
         rigour=Rigour.CERTIFIED, results=results, figures=[fig])
 
 
-register_section(ReportSection(name="ns_design", title="Designing Newton–Schulz schedules", order=46, build=_build,
+register_section(ReportSection(name="ns-design", title="Designing Newton–Schulz schedules", order=46, build=_build,
                                summary="greedy minimax NS design: reproduction, certified budgets, robustness"))
