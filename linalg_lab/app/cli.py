@@ -22,7 +22,7 @@ from typing import Any
 from .. import __version__
 from .._results import AnalysisFailed, Result
 from .._validation import InputError
-from .registry import Command, Tool, commands_for
+from .registry import GROUPS, Command, Tool, commands_for
 
 __all__ = ["main", "proofs_check_main", "UsageError", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]
 
@@ -62,8 +62,8 @@ def build_parser(tool: Tool) -> argparse.ArgumentParser:
         for i in range(1, len(cmd.path)):
             prefix = cmd.path[:i]
             if prefix not in groups:
-                gp = groups[prefix[:-1]].add_parser(prefix[-1], help=f"{prefix[-1]} commands",
-                                                    description=f"{' '.join(prefix)} commands")
+                text = GROUPS.get((tool, prefix), f"{' '.join(prefix)} commands")
+                gp = groups[prefix[:-1]].add_parser(prefix[-1], help=text, description=text)
                 _json_flag(gp)
                 groups[prefix] = gp.add_subparsers(dest="_".join(("command",) + prefix), metavar="COMMAND",
                                                    parser_class=_Parser)

@@ -21,7 +21,7 @@ from .._results import Result, Rigour
 __all__ = [
     "Command", "ReportSection", "SectionOutput", "ReportContext", "COMMANDS", "SECTIONS",
     "register_command", "register_section", "discover", "commands_for", "ordered_sections", "ANALYSES",
-    "register_analysis",
+    "register_analysis", "GROUPS", "register_group",
 ]
 
 Tool = Literal["linalg-lab", "proofs-check"]
@@ -127,6 +127,15 @@ def register_analysis(analysis: Any) -> Any:
     """Add a :class:`linalg_lab.sweep.Analysis` to :data:`ANALYSES` (``linalg-lab sweep NAME``)."""
     ANALYSES[analysis.name] = analysis
     return analysis
+
+
+#: Help text of command groups (``("ns",)`` -> "Newton–Schulz ..."), by tool and path.
+GROUPS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def register_group(path: tuple[str, ...], help: str, *, tool: Tool = "linalg-lab") -> None:
+    """Give the command group ``path`` (e.g. ``("ns",)``) its one-line help text."""
+    GROUPS[(tool, tuple(path))] = help
 
 
 def register_command(cmd: Command) -> Command:

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from ..._results import Result
-from ..registry import Command, register_command
+from ..registry import Command, register_command, register_group
 
 
 def _load_vector(path: str, name: str):
@@ -122,3 +122,5 @@ register_command(Command(
     path=("grnewt", "root"), tool="proofs-check",
     help="certified secular root, eta* enclosure and global-optimality proof (Arb)",
     arguments=_summary_args, run=_root_run, example=_example_summary))
+register_group(("grnewt",), "per-group Newton learning rates: solve the cubic model, compare solvers, train")
+register_group(("grnewt",), "certified root of the grnewt secular equation", tool="proofs-check")

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..._results import Result
 from ..._validation import InputValueError
-from ..registry import Command, register_command
+from ..registry import Command, register_command, register_group
 
 _KERNEL_HELP = "kernel file (.npy), 4-D: (c_out, c_in, kh, kw) in torch layout or (kh, kw, c_in, c_out) in tf layout"
 
@@ -117,3 +117,4 @@ register_command(Command(
     description="Rigorous interval for the operator norm of a circular stride-1 convolution: float DFT "
                 "with an a-priori error bound, Gram/Cholesky certificates per frequency, Arb at the top one.",
     arguments=_cert_args, run=_cert_run, example=_example))
+register_group(("layers",), "spectral norms of network layers: convolutions, spectral normalisation")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..._results import Result, Rigour, Status
-from ..registry import Command, register_command
+from ..registry import Command, register_command, register_group
 
 __all__ = ["schedule_arguments", "schedule_from", "PresetListing"]
 
@@ -193,3 +193,4 @@ register_command(Command(
 register_command(Command(
     path=("ns", "schedules"), tool="linalg-lab", help="list the preset schedules with their provenance",
     arguments=_schedules_args, run=_schedules, example=lambda tmp: []))
+register_group(("ns",), "Newton–Schulz orthogonalisation: run, analyse and list schedules")

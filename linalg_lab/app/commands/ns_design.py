@@ -10,7 +10,7 @@ from proofs_check.newton_schulz.design import CertifiedDesign, certify_design
 
 from linalg_lab._results import Result
 from linalg_lab._validation import InputValueError
-from linalg_lab.app.registry import Command, register_command
+from linalg_lab.app.registry import Command, register_command, register_group
 from linalg_lab.ns.design import OBJECTIVES, design_schedule
 
 __all__ = ["PATH"]
@@ -98,3 +98,4 @@ register_command(Command(
     description=("Greedy per-step minimax (Remez) design with the Polar Express safety/cushion conventions, the CANS "
                  "variant and a robust objective; prints the coefficients exactly and in decimal, the certified band "
                  "of the rounded schedule, and the certified comparison with the presets.")))
+register_group(("ns",), "Newton–Schulz orthogonalisation: run, analyse, design and list schedules")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from ..._results import Result
-from ..registry import Command, register_command
+from ..registry import Command, register_command, register_group
 
 
 def _shape(text: str) -> tuple[int, int]:
@@ -121,3 +121,5 @@ register_command(Command(
     description="Prove (Arb) the factors' orthogonality defects and the product rounding of one computed "
                 "Pion step, and hence max_i |sigma_i(W') - sigma_i(W)| <= upper.",
     arguments=_step_args, run=_certify_run, example=_example_step))
+register_group(("pion",), "Pion spectrum-preserving updates: one step, drift over many")
+register_group(("pion",), "certified bounds on one Pion step", tool="proofs-check")

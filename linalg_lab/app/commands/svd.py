@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from ..._results import Result
-from ..registry import Command, register_command
+from ..registry import Command, register_command, register_group
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
@@ -144,3 +144,4 @@ register_command(Command(
                 "matrix certified is the float64 matrix read from FILE: decimal entries of .txt/.csv/.mtx "
                 "files are first rounded to float64.",
     arguments=_enclosure_args, run=_enclosure_run, example=_example_matrix))
+register_group(("svd",), "SVD by optimisation, scored in LAPACK's own terms")

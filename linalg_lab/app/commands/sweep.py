@@ -11,7 +11,7 @@ from typing import Any
 
 from ..._results import Result, Rigour, Status
 from ..._validation import InputValueError
-from ..registry import ANALYSES, Command, discover, register_command
+from ..registry import ANALYSES, Command, discover, register_command, register_group
 
 
 def load_grid(path: str) -> Any:
@@ -183,3 +183,4 @@ for _name, _an in sorted(ANALYSES.items()):
 register_command(Command(path=("sweep", "summary"), tool="linalg-lab",
                          help="tables (and figures) of a sweep store", arguments=_summary_args, run=_summary_run,
                          example=_example_summary))
+register_group(("sweep",), "run a registered analysis over a parameter grid (local processes or Dask); summarise a store")
