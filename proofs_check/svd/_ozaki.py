@@ -103,6 +103,21 @@ def _n2(M: NDArray) -> arb:
     return _norm2_up(M)
 
 
+def _fro(M: NDArray) -> arb:
+    """Upper bound on ``‖M‖_F ≥ ‖|M|‖₂`` from one BLAS dot product: the float sum of the N squares
+    is within ``γ_N`` of the true sum (standard model), each square adds at most η underflow."""
+    v = M.ravel()
+    with np.errstate(over="ignore"):
+        sq = float(v @ v)
+    N = v.size
+    if not math.isfinite(sq):  # squares overflow (entries near 1e154 or more): ‖M‖_F ≤ √N max|M|
+        mx = float(np.abs(v).max()) if N else 0.0
+        if not math.isfinite(mx):
+            raise OverflowError("non-finite intermediate")
+        return arb(N).sqrt() * arb(mx)
+    return (arb(sq) / (1 - gamma_arb(N + 1)) + N * ETA64).sqrt()
+
+
 def _ones_norm(m: int, n: int) -> arb:
     """‖ones(m, n)‖₂ = √(mn)."""
     return arb(m * n).sqrt()
@@ -128,15 +143,15 @@ def _gram_minus_identity(X: NDArray, beta: int) -> arb:
         raise OverflowError("non-finite intermediate")
     err = arb(0)
     if not _exact_ok(b, b):  # underflow possible: a-priori bound for the "exact" product
-        err += gamma_arb(k) * _n2(X1) ** 2 + k * ETA64 * _ones_norm(n, n)
-    nX2 = _n2(X2)
-    nZ = _n2(Z)
+        err += gamma_arb(k) * _fro(X1) ** 2 + k * ETA64 * _ones_norm(n, n)
+    nX2 = _fro(X2)
+    nZ = _fro(Z)
     # |Z − (X1 + X2/2)| ≤ uu|Z| + η (the halving may round a subnormal by η/2, the sum once)
     zerr = _UU * nZ + ETA64 * _ones_norm(k, n)
     # ZtrueᵀX2 + X2ᵀZtrue = M + Mᵀ + 2 errors: fl(ZᵀX2) and Z's own rounding
     err += 2 * ((gamma_arb(k) * nZ + zerr) * nX2 + k * ETA64 * _ones_norm(n, n))
     # T = fl(X1ᵀX1 − I), S = fl(M + Mᵀ), G = fl(T + S): one rounding each
-    err += _UU * (_n2(T) + _n2(S) + _n2(G))
+    err += _UU * (_fro(T) + _fro(S) + _fro(G))
     return _n2(G) + err
 
 
@@ -156,9 +171,9 @@ def _residual(A: NDArray, U: NDArray, s: NDArray, V: NDArray, beta: int) -> arb:
         raise OverflowError("non-finite intermediate")
     err = arb(0)
     if not _exact_ok(a, b):
-        err += gamma_arb(n) * _n2(A1) * _n2(V1) + n * ETA64 * _ones_norm(m, n)
-    err += gamma_arb(n) * (_n2(A1) * _n2(V2) + _n2(A2) * _n2(V)) + 2 * n * ETA64 * _ones_norm(m, n)
-    err += _UU * (_n2(P) + _n2(D) + _n2(C) + _n2(R)) + ETA64 * _ones_norm(m, n)
+        err += gamma_arb(n) * _fro(A1) * _fro(V1) + n * ETA64 * _ones_norm(m, n)
+    err += gamma_arb(n) * (_fro(A1) * _fro(V2) + _fro(A2) * _fro(V)) + 2 * n * ETA64 * _ones_norm(m, n)
+    err += _UU * (_fro(P) + _fro(D) + _fro(C) + _fro(R)) + ETA64 * _ones_norm(m, n)
     return _n2(R) + err
 
 
