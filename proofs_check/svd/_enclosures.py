@@ -339,6 +339,8 @@ def _exact_shift(A: NDArray) -> int:
     if a.size == 0:
         return 0
     shift = -math.frexp(float(a.max()))[1]
+    if shift < 0 and math.ldexp(float(a.min()), shift) >= 2.0**-1022:
+        return shift  # every scaled entry stays normal: scaling by 2^shift is exact (fast path)
     if shift < 0:
         mant, ex = np.frexp(a)
         M = np.ldexp(mant, 53).astype(np.int64)          # exact 53-bit integer significands
