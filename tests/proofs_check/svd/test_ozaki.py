@@ -147,12 +147,17 @@ def test_tampered_factors_of_a_larger_matrix_agree_with_the_arb_route():
 
 
 def test_rows_near_underflow_fall_back_soundly():
-    # rows at 2^-1000 next to rows at 1: the head grids' exponents sum below -1074, so the "exact"
-    # product takes the a-priori bound; enclosures must still contain the truth
+    # rows at 2^-1060 next to rows at 1 (the power-of-two shift cannot lift them: the largest entry
+    # is already near 1): the head grids' exponents sum below -1074, so the
+    # "exact" products take the a-priori bound; enclosures must still contain the truth
+    from proofs_check.svd._ozaki import _exact_ok
+
     rng = np.random.default_rng(3)
     A = rng.standard_normal((9, 6))
-    A[:3] *= 2.0**-1000
+    A[:3] *= 2.0**-1060
     A[3, 0] = 2.0**-1074
+    A_, U, s, V = _prepared_factors(A, None, _exact_shift(A), "t")
+    assert not _exact_ok(split(A_, slice_bits(6), axis=1)[2], split(V, slice_bits(6), axis=0)[2])
     truth = _mp_singular_values(A, dps=400)
     enc = singular_value_enclosures(A, route="float")
     assert enc.certified and _contains(enc, truth)
