@@ -89,7 +89,7 @@ def _seed004_run(args: argparse.Namespace) -> Result:
 def _enclosure_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="matrix file (.npy, .npz[:KEY], .txt, .csv, .mtx); dense")
     p.add_argument("--route", default="auto", choices=["auto", "arb", "float"],
-                   help="Arb products (m*n <= 40,000 under auto) or BLAS products with a-priori bounds")
+                   help="Arb products (m*n <= 40,000 under auto) or error-free split (Ozaki) BLAS products")
     p.add_argument("--relative", action="store_true",
                    help="re-certify in higher-precision Arb every singular value whose interval is wider "
                         "than --rtol relative to itself (default off, as the API)")
