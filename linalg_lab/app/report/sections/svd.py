@@ -117,8 +117,8 @@ def _enclosures(ctx: ReportContext, results: dict[str, Any]) -> str:
            detail=rel.reason)
     s = rel.s
     md = ["### Certified singular-value enclosures (proofs_check)", "",
-          "Widths in units of n·u·‖A‖₂ (u = 2⁻⁵³); `arb`: Arb products plus Kato–Temple, `float`: BLAS "
-          "products with a-priori γ_n bounds.", "",
+          "Widths in units of n·u·‖A‖₂ (u = 2⁻⁵³); `arb`: Arb products plus Kato–Temple, `float`: error-free "
+          "split (Ozaki) BLAS products, no Kato–Temple step.", "",
           md_table(["case", "route", "certified", "max width", "width / (n u normA)", "Kato-Temple",
                     "time (s)"], erows), "",
           f"Relative enclosures (`relative=True`) on a 26×26 Gaussian matrix with columns scaled 1..1e-27 "
