@@ -24,7 +24,6 @@ ALLOWED: set[str] = {
     "linalg_lab/ns/_cli.py", "linalg_lab/ns/_report.py", "linalg_lab/ns/_plots.py",
     "linalg_lab/norms/_cli.py", "linalg_lab/norms/_combined.py",
     "linalg_lab/svd/_cli.py", "linalg_lab/svd/_report.py",
-    "linalg_lab/experiments/_cli.py",
     "proofs_check/newton_schulz/_cli.py", "proofs_check/norms/_cli.py", "proofs_check/svd/_cli.py",
     "proofs_check/norms/_certificate.py", "proofs_check/svd/_enclosures.py",
     "proofs_check/newton_schulz/_common.py", "proofs_check/newton_schulz/band.py",

@@ -88,8 +88,7 @@ def build_parser(tool: Tool) -> argparse.ArgumentParser:
 
 
 _LEGACY: dict[str, tuple[str, ...]] = {
-    "linalg-lab": ("linalg_lab.ns._cli", "linalg_lab.norms._cli", "linalg_lab.svd._cli",
-                   "linalg_lab.experiments._cli"),
+    "linalg-lab": ("linalg_lab.ns._cli", "linalg_lab.norms._cli", "linalg_lab.svd._cli"),
     "proofs-check": ("proofs_check.newton_schulz._cli", "proofs_check.norms._cli", "proofs_check.svd._cli"),
 }
 

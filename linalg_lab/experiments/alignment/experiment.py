@@ -26,7 +26,7 @@ class ExperimentResult(Result):
     Attributes
     ----------
     name : str
-    kind : str
+    experiment_kind : str
         "train", "pair" or "sweep".
     runs : tuple
         One TrainResult or ComparisonResult per seed ("train"/"pair"), or one SweepResult.
@@ -38,7 +38,7 @@ class ExperimentResult(Result):
     """
 
     name: str
-    kind: str
+    experiment_kind: str
     runs: tuple[Any, ...]
     aggregate: dict[str, Any]
     elapsed_s: float
@@ -47,9 +47,9 @@ class ExperimentResult(Result):
     reason: str
 
     def summary(self) -> str:
-        parts = [f"experiment alignment '{self.name}' ({self.kind}, {len(self.runs)} run(s)): {self.status.value}"]
+        parts = [f"experiment alignment '{self.name}' ({self.experiment_kind}, {len(self.runs)} run(s)): {self.status.value}"]
         parts += [r.summary() for r in self.runs[:1]]
-        if len(self.runs) > 1 or self.kind != "sweep":
+        if len(self.runs) > 1 or self.experiment_kind != "sweep":
             parts.append("aggregate over seeds (final epoch): " + ", ".join(
                 f"{k} = {v['mean']:.4g} ± {v['std']:.2g}" for k, v in self.aggregate.items()))
         if not self.ok:
@@ -77,7 +77,7 @@ def run_experiment(name: str, *, seeds: int = 1, progress: Callable[..., Any] | 
     seeds = check_int(seeds, "seeds", func=func, minimum=1)
     if name in SWEEPS:
         sw = nu_sweep(SWEEPS[name], seeds=seeds, progress=progress)
-        return ExperimentResult(name=name, kind="sweep", runs=(sw,), aggregate={},
+        return ExperimentResult(name=name, experiment_kind="sweep", runs=(sw,), aggregate={},
                                 elapsed_s=time.perf_counter() - t0, rigour=Rigour.NUMERICAL, status=sw.status, reason=sw.reason)
     if name in PAIRS:
         a, b = PAIRS[name]
@@ -87,13 +87,13 @@ def run_experiment(name: str, *, seeds: int = 1, progress: Callable[..., Any] | 
         agg["mean_angle_deg"] = {"mean": float(np.mean([p.mean_angle_deg[-1] for p in pairs])),
                                  "std": float(np.std([p.mean_angle_deg[-1] for p in pairs]))}
         ok = all(p.ok for p in pairs)
-        return ExperimentResult(name=name, kind="pair", runs=tuple(pairs), aggregate=agg,
+        return ExperimentResult(name=name, experiment_kind="pair", runs=tuple(pairs), aggregate=agg,
                                 elapsed_s=time.perf_counter() - t0, rigour=Rigour.NUMERICAL,
                                 status=Status.OK if ok else Status.INACCURATE,
                                 reason="all runs finished" if ok else "; ".join(p.reason for p in pairs if not p.ok))
     runs = [train(name, seed=s, progress=progress) for s in range(seeds)]
     ok = all(r.ok for r in runs)
-    return ExperimentResult(name=name, kind="train", runs=tuple(runs), aggregate=_agg(runs),
+    return ExperimentResult(name=name, experiment_kind="train", runs=tuple(runs), aggregate=_agg(runs),
                             elapsed_s=time.perf_counter() - t0, rigour=Rigour.NUMERICAL,
                             status=Status.OK if ok else Status.INACCURATE,
                             reason="all runs finished" if ok else "; ".join(r.reason for r in runs if not r.ok))

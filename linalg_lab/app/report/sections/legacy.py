@@ -15,7 +15,6 @@ _LEGACY = {  # name -> (module, title, order)
     "newton-schulz": ("linalg_lab.ns._report", "Newton–Schulz", 20),
     "norms": ("linalg_lab.norms._report", "2→q norms", 30),
     "svd": ("linalg_lab.svd._report", "SVD by optimisation", 40),
-    "alignment": ("linalg_lab.experiments._report", "Low-rank gradients", 50),
 }
 
 
