@@ -209,6 +209,7 @@ def gradient_decomposition(
 
     Examples
     --------
+    >>> from linalg_lab.experiments.alignment import init_weights, spiked_data
     >>> D = spiked_data(40, 10, nu=0.5, seed=0); W, a = init_weights(12, 10, seed=0)
     >>> res = gradient_decomposition(D.X_bulk, D.X_spike, W, a, D.y, gamma=1/12, activation="tanh")
     >>> res.ok, res.G.shape, bool(res.identity_error < 1e-13)

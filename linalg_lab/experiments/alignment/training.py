@@ -237,6 +237,7 @@ def train(
 
     Examples
     --------
+    >>> from linalg_lab.experiments.alignment import CONFIGS
     >>> res = train(CONFIGS["tiny-relu"].replace(epochs=3))
     >>> res.ok, res.history["loss"].shape, res.history["singular_values"].shape
     (True, (3,), (3, 5))
