@@ -55,7 +55,7 @@ class TrainResult(Result):
         loss, test_loss, weight_norm, energy at the final weights ``W_epochs``; "refit_test_loss"
         after refitting ``a`` (NaN if not requested).
     weight_norm_brackets : dict
-        ``{"initial": [lower, upper], "final": [lower, upper]}``: deterministic brackets of
+        ``{"initial": {"lower", "upper"}, "final": {"lower", "upper"}}``: deterministic brackets of
         ``||W_0||_2`` and ``||W_epochs||_2`` from :func:`linalg_lab.spectral_norm` (relative width 1e-8).
     weight_norm_prediction : float
         ``1 + sqrt(m/d)``, the random-matrix prediction of ``||W_0||_2`` for ``m, d`` large.
@@ -74,7 +74,7 @@ class TrainResult(Result):
     output_scale: float
     history: dict[str, NDArray[np.float64]]
     final: dict[str, float]
-    weight_norm_brackets: dict[str, list[float]]
+    weight_norm_brackets: dict[str, dict[str, float]]
     weight_norm_prediction: float
     elapsed_s: float
     rigour: Rigour
@@ -130,18 +130,19 @@ class _Tracker:
         self.basis = np.column_stack([data.X_bulk.T @ data.y, data.q])
         self.worst_res = 0.0
         self.norm_vectors: dict[str, NDArray] = {}
-        self.brackets: dict[str, list[float]] = {}
+        self.brackets: dict[str, dict[str, float]] = {}
 
     def warm_norm(self, key: str, A: NDArray, rtol: float) -> float:
         """``||A||_2`` by :func:`warm_norm_estimate` from the previous epoch's vector of the same
-        quantity; the first start is :func:`linalg_lab.spectral_norm`'s vector (whose bracket of
+        quantity; the first start for W is :func:`linalg_lab.spectral_norm`'s vector (whose bracket of
         ``||W_0||_2`` is kept in ``weight_norm_brackets``)."""
         v = self.norm_vectors.get(key)
-        if v is None:
+        if v is None and key == "W":
             sn = norm_bracket(A, rtol=1e-8, seed=self.seed)
-            if key == "W":
-                self.brackets["initial"] = [sn.lower, sn.upper]
+            self.brackets["initial"] = {"lower": sn.lower, "upper": sn.upper}
             v = sn.v
+        elif v is None:  # ||E_0||: an estimate only, from a seeded random start
+            v = rng(self.seed + 1, 6).standard_normal(A.shape[1])
         est = warm_norm_body(A, v, rtol, 300)
         self.norm_vectors[key] = est.v
         return est.estimate
@@ -189,7 +190,7 @@ class _Tracker:
         out["test_loss"] = half_mse_body(D.X_test, W, a, D.y_test, g, cfg.activation)
         sn = norm_bracket(W, rtol=1e-8, seed=self.seed)
         out["weight_norm"] = sn.estimate
-        self.brackets["final"] = [sn.lower, sn.upper]
+        self.brackets["final"] = {"lower": sn.lower, "upper": sn.upper}
         out["energy"] = projection_ratio(W, self.basis)
         if cfg.refit:
             H = g * ACTIVATIONS[cfg.activation][0](X @ W.T)

@@ -282,3 +282,20 @@ def test_torch_backend_refuses_cleanly_without_torch(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake)
     with pytest.raises(InputValueError, match="backend='torch' needs PyTorch"):
         train(CONFIGS["tiny-relu"].replace(epochs=1), backend="torch")
+
+
+def test_weight_norm_brackets_contain_the_norm(tiny_run):
+    from linalg_lab.tolerance import gamma as gamma_n
+
+    r = tiny_run
+    c = r.config
+    W0, _ = al.init_weights(c.m, c.d, outer=c.outer, outer_scale=c.outer_scale, seed=r.seed)
+    for key, W in (("initial", W0), ("final", r.weights)):
+        ref = np.linalg.norm(W, 2)
+        # LAPACK's sigma_1 is itself within about gamma_d ||W||_2 of the true value (backward stable SVD)
+        slack = gamma_n(c.d) * ref
+        b = r.weight_norm_brackets[key]
+        assert b["lower"] - slack <= ref <= b["upper"] + slack, (key, b, ref)
+        assert b["upper"] / b["lower"] - 1 <= 1e-8
+    assert r.history["weight_norm"][0] == pytest.approx(np.linalg.norm(W0, 2), rel=1e-8)
+    json.dumps(r.to_dict())
