@@ -2,8 +2,11 @@
 
 Target (issue 6): the 100-epoch paper-size run in under 60 s on the 2-core machine in numpy.
 
-"ours" is :func:`linalg_lab.experiments.alignment.train` on the "paper" configuration (warm-started
-block subspace iteration for the gradient's top triplets, warm-started Lanczos for ``||W||_2``).
+"ours" is :func:`linalg_lab.experiments.alignment.train` on the "paper" configuration
+(:func:`~linalg_lab.experiments.alignment.top_singular_triplets` warm-started from the previous
+epoch's block for the gradient's top triplets; ``||W||_2`` bracketed by :func:`linalg_lab.spectral_norm`
+at the first and last weights and estimated in between by
+:func:`~linalg_lab.experiments.alignment.warm_norm_estimate` from the previous epoch's vector).
 "seed method" is the same training (defects fixed, so the numbers are comparable) with the seed
 notebook's diagnostics: a full SVD of the 1250 x 1000 gradient every epoch and 200 power
 iterations from a fresh random start for ``||W||_2``.  The seed method is timed on the first

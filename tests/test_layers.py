@@ -16,15 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINTS = {"linalg_lab/__main__.py"}  # ``python -m linalg_lab`` runs the face
 FACE_ONLY = ("proofs_check", "argparse", "matplotlib", "linalg_lab.app")
 
-# TRANSITIONAL: files that still break a rule while their family moves its faces into app/.
-# Each family's renovation deletes its entries; the list must end empty.
-ALLOWED: set[str] = {
-    "linalg_lab/_cli_util.py",
-    "linalg_lab/plots.py",
-    "linalg_lab/experiments/_cli.py",
-}
-
-
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -79,17 +70,8 @@ def violations(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", _py("linalg_lab") + _py("proofs_check"),
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_layers(path):
-    rel = path.relative_to(ROOT).as_posix()
     bad = violations(path)
-    if rel in ALLOWED:
-        return
     assert not bad, "\n".join(bad)
-
-
-def test_allowlist_is_not_stale():
-    """Every transitional exception still exists and still violates a rule (else delete it)."""
-    stale = [r for r in ALLOWED if not (ROOT / r).is_file() or not violations(ROOT / r)]
-    assert not stale, f"delete these from ALLOWED in tests/test_layers.py: {sorted(stale)}"
 
 
 def test_the_checker_sees_violations(tmp_path, monkeypatch):

@@ -76,21 +76,7 @@ def build_parser(tool: Tool) -> argparse.ArgumentParser:
         p.set_defaults(_command=cmd)
     for prefix, gp in group_parsers.items():
         gp.set_defaults(_group=" ".join(prefix))
-    # TRANSITIONAL (removed as each family moves its commands into app/commands/): modules that
-    # still register argparse handlers themselves with ``register(subparsers, parent)``.
-    import importlib
-
-    from .._cli_util import common_parent
-
-    for mod in _LEGACY.get(tool, ()):
-        importlib.import_module(mod).register(root, common_parent())
     return parser
-
-
-_LEGACY: dict[str, tuple[str, ...]] = {
-    "linalg-lab": ("linalg_lab.experiments._cli",),
-    "proofs-check": (),
-}
 
 
 def _error(tool: str, kind: str, reason: str, code: int, want_json: bool) -> int:
@@ -132,9 +118,6 @@ def run(tool: Tool, argv: Sequence[str] | None) -> int:
         except SystemExit as exc:  # --help / --version printed and asked to exit
             return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
         cmd: Command | None = getattr(args, "_command", None)
-        if cmd is None and getattr(args, "handler", None) is not None:  # TRANSITIONAL legacy handler
-            args.prog_name = tool
-            return int(args.handler(args))
         if cmd is None:
             group = getattr(args, "_group", None)
             sub = f"'{tool} {group} --help'" if group else f"'{tool} --help'"

@@ -2,8 +2,9 @@
 
 ``alignment``: low-rank first-layer gradients of two-layer networks and their alignment with the
 data residue or an input spike (Sonthalia, Murray, Montúfar, arXiv:2510.01303).
+``linearity``: the transition to linearity of wide networks, ``||H||_2 / ||grad f||`` against width.
 """
-from . import alignment
+from . import alignment, linearity
 from .alignment import (
     CONFIGS,
     PAIRS,
@@ -21,9 +22,11 @@ from .alignment import (
     run_experiment,
     train,
 )
+from .linearity import LinearitySweepResult, linearity_sweep
 
 __all__ = [
     "alignment",
+    "linearity",
     "CONFIGS",
     "PAIRS",
     "SWEEPS",
@@ -39,4 +42,6 @@ __all__ = [
     "nu_sweep",
     "run_experiment",
     "train",
+    "linearity_sweep",
+    "LinearitySweepResult",
 ]

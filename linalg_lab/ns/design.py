@@ -424,6 +424,25 @@ def ns_design(*, lo: float, steps: int, degree: int | Sequence[int] = 5, safety:
     returns only the :class:`Schedule` (coefficients rounded to ``digits`` significant digits and
     kept as exact rationals, so certified analyses speak about exactly these numbers).
 
+    Parameters
+    ----------
+    lo, upper : float
+        The interval ``[lo, upper]`` of normalised singular values the schedule must map near 1.
+    steps : int
+        Number of steps.
+    degree : int or sequence of int
+        Odd degree of every step (3, 5, 7, ...), or one per step.
+    safety, cushion : float
+        Polar Express's conventions (see :func:`design_schedule`).
+    objective : {"minimax", "cans", "robust"}
+        Greedy minimax, CANS's plain greedy design, or the headroom/bf16-robust variant.
+    digits, headroom, precision, interval_rule
+        See :func:`design_schedule`.
+
+    Returns
+    -------
+    Schedule
+
     Raises
     ------
     AnalysisFailed

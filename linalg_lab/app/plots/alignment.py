@@ -1,8 +1,9 @@
-"""Figures for the alignment experiments (rendering only: nothing is recomputed here).
+"""Figures of the low-rank-gradient experiment (rendering only: nothing is recomputed here).
 
-Each function takes result objects from :mod:`linalg_lab.experiments.alignment` and writes PNG
-files with :func:`linalg_lab.plots.save_figure`; :func:`save_experiment_figures` dispatches on the
-result kind and returns the written paths.
+Each function takes result objects from :mod:`linalg_lab.experiments.alignment` and returns a
+matplotlib figure; :func:`save_experiment_figures` writes every figure for a result and returns the
+paths.  Conventions (``linalg_lab.app.plots``): labelled axes, legends outside the data, lines or
+small multiples instead of translucent fills.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..plots import pyplot, save_figure
+from . import legend_outside, pyplot, save_figure
 
 __all__ = [
     "plot_loss",
@@ -37,56 +38,60 @@ def _epochs(r: Any) -> np.ndarray:
 def plot_loss(runs: Sequence[Any]) -> Any:
     """Train and test half-MSE against epoch (log scale)."""
     plt = pyplot()
-    fig, axs = plt.subplots(1, 2, figsize=(10, 3.8), sharey=False)
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.8))
     for r in runs:
         axs[0].plot(_epochs(r), r.history["loss"], label=_label(r))
         axs[1].plot(_epochs(r), r.history["test_loss"], label=_label(r))
-    for ax, t in zip(axs, ("train loss  (1/2n) Σ (f − y)²", "test loss")):
+    for ax, t in zip(axs, ("train loss", "test loss")):
         ax.set_xlabel("epoch")
-        ax.set_title(t)
+        ax.set_ylabel(f"{t}  (1/2n) Σ (f − y)²")
         ax.set_yscale("log")
         ax.grid(True, alpha=0.3)
-    axs[0].legend(fontsize=8)
+    legend_outside(axs[1])
     fig.tight_layout()
     return fig
 
 
 def plot_norms(runs: Sequence[Any]) -> Any:
-    """``||G_t||_2`` and ``||W_t||_2`` against epoch, with the initial prediction 1 + sqrt(m/d)."""
+    """``||G_t||_2`` and ``||W_t||_2`` against epoch, with 1 + sqrt(m/d) and sqrt(m) as reference lines."""
     plt = pyplot()
-    fig, axs = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.8))
     for r in runs:
         axs[0].plot(_epochs(r), r.history["gradient_norm"], label=_label(r))
         axs[1].plot(_epochs(r), r.history["weight_norm"], label=_label(r))
     if runs:
-        axs[1].axhline(runs[0].weight_norm_prediction, color="k", ls=":", lw=1, label="1 + √(m/d)")
-    axs[0].set_title("gradient  ‖G‖₂")
+        c = runs[0].config
+        axs[1].axhline(runs[0].weight_norm_prediction, color="k", ls=":", lw=1,
+                       label=f"1 + √(m/d) = {runs[0].weight_norm_prediction:.2f} (random W₀)")
+        axs[1].axhline(np.sqrt(c.m), color="k", ls="--", lw=1, label=f"√m = {np.sqrt(c.m):.1f} (rank one, unit rows)")
+    axs[0].set_ylabel("gradient norm ‖G_t‖₂")
     axs[0].set_yscale("log")
-    axs[1].set_title("weights  ‖W‖₂")
+    axs[1].set_ylabel("weight norm ‖W_t‖₂")
+    axs[1].set_yscale("log")
     for ax in axs:
         ax.set_xlabel("epoch")
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
+    legend_outside(axs[1])
     fig.tight_layout()
     return fig
 
 
 def plot_alignment(runs: Sequence[Any]) -> Any:
-    """|cos| of the gradient's leading right singular vector with q and with X_B^T r, per epoch."""
+    """|cos| of the gradient's leading right singular vector with X_B^T r and with q, per epoch."""
     plt = pyplot()
-    fig, axs = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
     for r in runs:
         e = _epochs(r) + 1
         axs[0].plot(e, r.history["alignment_residue"], label=_label(r))
         axs[1].plot(e, r.history["alignment_q"], label=_label(r))
-    axs[0].set_title("residue alignment  |⟨v₁, X_Bᵀr⟩|/‖X_Bᵀr‖")
-    axs[1].set_title("spike alignment  |⟨v₁, q⟩|")
+    axs[0].set_ylabel("residue alignment |⟨v₁, X_Bᵀr⟩|/‖X_Bᵀr‖")
+    axs[1].set_ylabel("spike alignment |⟨v₁, q⟩|")
     for ax in axs:
         ax.set_xscale("log")
         ax.set_xlabel("epoch + 1")
         ax.set_ylim(-0.02, 1.02)
         ax.grid(True, alpha=0.3)
-    axs[0].legend(fontsize=8)
+    legend_outside(axs[1])
     fig.tight_layout()
     return fig
 
@@ -94,36 +99,37 @@ def plot_alignment(runs: Sequence[Any]) -> Any:
 def plot_energy(runs: Sequence[Any]) -> Any:
     """``||W Q||_F / ||W||_F`` with Q an orthonormal basis of span{X_B^T y, q}."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 3.8))
+    fig, ax = plt.subplots(figsize=(7, 3.8))
     for r in runs:
         ax.plot(_epochs(r), r.history["energy"], marker=".", label=_label(r))
-    ax.set_title("energy of W in span{X_Bᵀy, q}")
     ax.set_xlabel("epoch")
+    ax.set_ylabel("‖W Q‖_F / ‖W‖_F,  Q = basis of span{X_Bᵀy, q}")
     ax.set_ylim(0, 1.02)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     fig.tight_layout()
     return fig
 
 
 def plot_spectrum(runs: Sequence[Any]) -> Any:
-    """Top singular values of G and the operator norms of S1, S12, S2, E against epoch."""
+    """Top singular values of G and the operator norms of S1, S12, S2, E against epoch (one panel per run)."""
     plt = pyplot()
-    fig, axs = plt.subplots(1, len(runs), figsize=(5 * len(runs), 3.8), squeeze=False)
+    fig, axs = plt.subplots(1, len(runs), figsize=(5 * len(runs) + 2, 3.8), squeeze=False)
     for ax, r in zip(axs[0], runs):
         e = _epochs(r)
         sv = r.history["singular_values"]
         for k in range(sv.shape[1]):
-            ax.plot(e, sv[:, k], color="0.6", lw=1, label="σ_k(G)" if k == 0 else None)
+            ax.plot(e, sv[:, k], color="0.6", lw=1, label="σ_k(G), k ≤ top_k" if k == 0 else None)
         for key, style in (("S1", "-"), ("S12", "--"), ("S2", "-."), ("E", ":")):
             h = r.history[f"term_norm_{key}"]
             if np.any(np.isfinite(h)):
                 ax.plot(e, h, style, label=f"‖{key}‖₂")
         ax.set_yscale("log")
         ax.set_xlabel("epoch")
+        ax.set_ylabel("operator norm")
         ax.set_title(_label(r))
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7)
+    legend_outside(axs[0][-1])
     fig.tight_layout()
     return fig
 
@@ -131,59 +137,63 @@ def plot_spectrum(runs: Sequence[Any]) -> Any:
 def plot_angles(comparisons: Sequence[Any]) -> Any:
     """Mean and largest principal angle between two runs' weights against epoch."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 3.8))
+    fig, ax = plt.subplots(figsize=(7, 3.8))
     for c in comparisons:
         lab = f"{c.first.config.name} vs {c.second.config.name} (seed {c.first.seed})"
-        ax.plot(c.angle_epochs, c.mean_angle_deg, marker="o", label="mean, " + lab)
-        ax.plot(c.angle_epochs, c.max_angle_deg, marker="x", ls="--", label="max, " + lab)
+        line, = ax.plot(c.angle_epochs, c.mean_angle_deg, marker="o", label="mean, " + lab)
+        ax.plot(c.angle_epochs, c.max_angle_deg, marker="x", ls="--", color=line.get_color(), label="max, " + lab)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("principal angle (degrees)")
-    ax.set_title("principal angles between the two runs' weights")
+    ax.set_ylabel("principal angle between weights (degrees)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7)
+    legend_outside(ax)
     fig.tight_layout()
     return fig
 
 
 def plot_nu_sweep(sweep: Any) -> Any:
-    """Phase plot: alignment with q and with the residue against nu, per activation and scaling."""
+    """Small multiples: one panel per (regime, activation), residue and q alignment against nu.
+
+    Lines are the mean over seeds; with several seeds the per-seed values are drawn as small dots
+    (no shading).  Dotted vertical lines mark the paper's thresholds nu = 1/4 and nu = 1/2.
+    """
     plt = pyplot()
-    ns = len(sweep.scalings)
-    fig, axs = plt.subplots(1, ns, figsize=(5.5 * ns, 4), squeeze=False, sharey=True)
+    ns, na = len(sweep.scalings), len(sweep.activations)
+    fig, axs = plt.subplots(ns, na, figsize=(3.6 * na + 2.2, 3.0 * ns), squeeze=False, sharex=True, sharey=True)
     nus = np.asarray(sweep.nus)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for isc, sc in enumerate(sweep.scalings):
-        ax = axs[0][isc]
         for ia, act in enumerate(sweep.activations):
-            col = colors[ia % len(colors)]
-            for arr, style, what in ((sweep.alignment_residue, "-o", "residue"), (sweep.alignment_q, "--s", "q")):
+            ax = axs[isc][ia]
+            for arr, style, color, what in ((sweep.alignment_residue, "-o", "C0", "residue  X_Bᵀr"),
+                                            (sweep.alignment_q, "--s", "C3", "spike  q")):
                 vals = arr[:, ia, isc, :]
-                mean = vals.mean(axis=1)
-                ax.plot(nus, mean, style, color=col, label=f"{act}: {what}")
+                ax.plot(nus, vals.mean(axis=1), style, color=color, ms=4, label=f"|cos(v₁, {what})|, mean over seeds")
                 if vals.shape[1] > 1:
-                    ax.fill_between(nus, vals.min(axis=1), vals.max(axis=1), color=col, alpha=0.12)
-        for x in (0.25, 0.5):
-            ax.axvline(x, color="k", lw=0.8, ls=":")
-        ax.set_xlabel("ν  (spike ζ = n^ν)")
-        ax.set_title(f"{sc}: leading gradient direction at init")
-        ax.set_ylim(-0.02, 1.02)
-        ax.grid(True, alpha=0.3)
-    axs[0][0].set_ylabel("|cos| with X_Bᵀr (solid) / q (dashed)")
-    axs[0][-1].legend(fontsize=7, loc="center right")
+                    for j in range(vals.shape[1]):
+                        ax.plot(nus, vals[:, j], ".", color=color, ms=3,
+                                label="single seeds" if (j == 0 and what.startswith("residue")) else None)
+            ax.plot(nus, sweep.sv_ratio[:, ia, isc, :].mean(axis=1), ":^", color="0.4", ms=3,
+                    label="σ₂/σ₁ of G, mean over seeds")
+            for x in (0.25, 0.5):
+                ax.axvline(x, color="k", lw=0.7, ls=":")
+            ax.set_title(f"{act}, {sc}", fontsize=10)
+            ax.set_ylim(-0.02, 1.02)
+            ax.grid(True, alpha=0.3)
+            if isc == ns - 1:
+                ax.set_xlabel("ν  (spike ζ = n^ν)")
+            if ia == 0:
+                ax.set_ylabel("|cos| or ratio")
+    legend_outside(axs[0][-1])
     fig.tight_layout()
     return fig
 
 
 def save_experiment_figures(result: Any, out_dir: str | Path, prefix: str = "") -> list[Path]:
     """Write every figure for a TrainResult, ComparisonResult, SweepResult or ExperimentResult."""
-    from .alignment import ComparisonResult, ExperimentResult, SweepResult, TrainResult
+    from ...experiments.alignment import ComparisonResult, ExperimentResult, SweepResult, TrainResult
 
     out = Path(out_dir)
     paths: list[Path] = []
-    if isinstance(result, ExperimentResult):
-        items = list(result.runs)
-    else:
-        items = [result]
+    items = list(result.runs) if isinstance(result, ExperimentResult) else [result]
     sweeps = [r for r in items if isinstance(r, SweepResult)]
     comps = [r for r in items if isinstance(r, ComparisonResult)]
     runs = [r for r in items if isinstance(r, TrainResult)]
