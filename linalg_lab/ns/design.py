@@ -475,6 +475,19 @@ def apply_safety(schedule: Schedule, safety: float | str, *, last: bool = False)
     scaling and scaled at import with ``safety = 1.01``; ``apply_safety(ns_design(...), "1.01")``
     reproduces that convention exactly in rationals.
 
+    Parameters
+    ----------
+    schedule : Schedule
+        The schedule to scale.
+    safety : float or str
+        The factor (> 0), converted exactly to a rational ("1.01" is 101/100).
+    last : bool
+        Scale the last step too (Polar Express does not).
+
+    Returns
+    -------
+    Schedule
+
     Examples
     --------
     >>> s = apply_safety(Schedule(name="x", steps=(Step(("2", "-1")), Step(("1.5", "-0.5")))), "2")
