@@ -129,7 +129,8 @@ class _Factorizer:
                 return False, f"CHOLMOD: not positive definite ({e})", math.nan
             except CholmodError as e:  # out of memory / too large: a failing status, not a proof
                 return False, f"CHOLMOD failed: {e}", math.nan
-            L = self._f.L().tocsc()
+            L = self._f.L()
+            L = L if L.format == "csc" else L.tocsc()
             d = None
         else:
             import qdldl
@@ -165,10 +166,11 @@ def _rho_abs_ldlt(L: sp.csc_matrix, d: NDArray | None, fz: _Factorizer, steps: i
     computed product of non-negative terms has relative error at most ``gamma_k`` (k terms), so the
     true ratios are at most the computed ones times ``1/((1-gamma_c)(1-gamma_r)(1-u)^3)``.
     """
-    absL = abs(L).tocsr()
-    absLt = absL.T.tocsr()
-    row_counts = np.diff(absL.indptr)
-    col_counts = np.diff(absLt.indptr)
+    # |L| in CSC without conversions: |L| x is a CSC product, |L|^T x the CSR product of the transpose view
+    absL = sp.csc_matrix((np.abs(L.data), L.indices, L.indptr), shape=L.shape)
+    absLt = absL.T  # CSR view, no copy
+    col_counts = np.diff(absL.indptr)
+    row_counts = np.bincount(absL.indices, minlength=L.shape[0])
     r, c = int(row_counts.max()), int(col_counts.max())
     fz.max_row = r
     n = L.shape[0]
@@ -187,7 +189,7 @@ def _rho_abs_ldlt(L: sp.csc_matrix, d: NDArray | None, fz: _Factorizer, steps: i
     infl = 1.0 / ((1 - _gamma(c)) * (1 - _gamma(r)) * (1 - _U) ** 3)
     # gradual underflow: at most (c + r + 2) eta absolute per entry, amplified by 1/min(x) <= 2^500
     # and by the row sums of |L|; negligible but kept.
-    under = (c + r + 2) * _ETA * 2.0**500 * (float(np.max(absL @ np.ones(n))) + 1.0)
+    under = (c + r + 2) * _ETA * 2.0**500 * (float(np.max(absL @ np.ones(n))) + 1.0) if steps else 0.0
     return best * infl * (1 + 4 * _U) + under
 
 
@@ -208,17 +210,39 @@ class _Problem:
         self.m, self.n = m, n
         if form == "symmetric":
             # tau I - a (side 0) and tau I + a (side 1), every diagonal entry stored
-            self.templates = [_with_diagonal(-a), _with_diagonal(a)]
-            self.diag_pos = [_diag_positions(t) for t in self.templates]
+            templates = [_with_diagonal(-a), _with_diagonal(a)]
             self.adiag = np.asarray(a.diagonal(), dtype=np.float64)
             self.size = n
-            self.fz = [_Factorizer(backend, t, ordering) for t in self.templates]
+            key = np.arange(n, dtype=np.float64)
         else:
-            K = _with_diagonal(sp.bmat([[sp.csc_matrix((m, m)), a], [a.T, sp.csc_matrix((n, n))]]))
-            self.templates = [K]
-            self.diag_pos_k = _diag_positions(K)
+            templates = [_with_diagonal(sp.bmat([[sp.csc_matrix((m, m)), a], [a.T, sp.csc_matrix((n, n))]]))]
             self.size = m + n
-            self.fz = [_Factorizer(backend, K, ordering)]
+            # interleave the two blocks (row i of A next to column ~i*n/m): a banded A stays banded
+            key = np.concatenate([(np.arange(m) + 0.5) / m, (np.arange(n) + 0.5) / n])
+        self.perm: NDArray[np.intp] | None = None
+        self.ordering = ordering
+        if ordering == "auto":
+            # A band/profile ordering when its envelope -- which contains the factor's fill, so this
+            # is a fill bound measured before factorising -- is at most 64 times the matrix's
+            # non-zeros; otherwise AMD (nested-dissection-like fill for meshes, random graphs).
+            perm = np.argsort(key, kind="stable")
+            pt = templates[0][perm][:, perm].tocsc()
+            pt.sort_indices()
+            self.envelope = _envelope(pt)
+            if self.envelope <= 64 * templates[0].nnz:
+                self.perm = perm
+                templates = [t[perm][:, perm].tocsc() for t in templates]
+                for t in templates:
+                    t.sort_indices()
+                self.ordering = "natural (interleaved band)" if form == "augmented" else "natural (band)"
+            else:
+                self.ordering = "amd"
+        solver_ordering = "natural" if self.perm is not None else self.ordering
+        self.templates = templates
+        self.diag_pos = [_diag_positions(t) for t in templates]
+        if form == "symmetric" and self.perm is not None:
+            self.adiag = self.adiag[self.perm]
+        self.fz = [_Factorizer(backend, t, solver_ordering) for t in templates]
         self.proved = [math.inf] * len(self.fz)  # proved upper bound on the relevant extreme per side
 
     def matrix(self, side: int, tau: float) -> tuple[sp.csc_matrix, float]:
@@ -231,14 +255,19 @@ class _Problem:
             # fl(tau -+ a_ii) has relative error <= u: |err| <= u (tau + max|a_ii|)
             err = _U * (tau + float(np.max(np.abs(self.adiag)))) * (1 + 2 * _U) if self.adiag.any() else 0.0
             return t, err
-        t.data[self.diag_pos_k] = tau  # exact: the augmented diagonal is zero but for tau
+        t.data[self.diag_pos[0]] = tau  # exact: the augmented diagonal is zero but for tau
         return t, 0.0
 
-    def certify(self, tau: float) -> tuple[bool, float, str]:
-        """Try to prove ``||a|| <= tau + B``; returns (ok, proved upper of ||a||, reason)."""
+    def certify(self, tau: float, good_enough: float = 0.0, sides: tuple[int, ...] | None = None) -> tuple[bool, float, str]:
+        """Try to prove ``||a|| <= tau + B``; returns (ok, proved upper of ||a||, reason).
+
+        A side whose proved bound is already ``<= max(tau, good_enough)`` is not factorised again.
+        """
         reasons = []
         for side, fz in enumerate(self.fz):
-            if self.proved[side] <= tau:
+            if sides is not None and side not in sides:
+                continue
+            if self.proved[side] <= max(tau, good_enough):
                 continue
             M, derr = self.matrix(side, tau)
             ok, why, rho = fz.factor(M)
@@ -252,9 +281,15 @@ class _Problem:
     def inverse_iteration(self, side: int, x: NDArray, steps: int) -> NDArray:
         """``steps`` solves with the last factorised matrix of ``side`` (normalised each time)."""
         fz = self.fz[side]
+        if self.perm is not None:
+            x = x[self.perm]
         for _ in range(steps):
             x = fz.solve(x)
             x = x / np.linalg.norm(x)
+        if self.perm is not None:
+            out = np.empty_like(x)
+            out[self.perm] = x
+            x = out
         return x
 
 
@@ -268,6 +303,16 @@ def _with_diagonal(b: sp.spmatrix) -> sp.csc_matrix:
     out.sum_duplicates()
     out.sort_indices()
     return out
+
+
+def _envelope(M: sp.csc_matrix) -> int:
+    """``sum_j (j - f_j + 1)``, ``f_j`` the first stored row of column j of the symmetric ``M``
+    (sorted indices): the Cholesky factor in this ordering has at most this many non-zeros."""
+    n = M.shape[0]
+    nz = np.diff(M.indptr) > 0
+    first = np.where(nz, M.indices[np.minimum(M.indptr[:-1], max(M.nnz - 1, 0))], np.arange(n))
+    first = np.minimum(first, np.arange(n))
+    return int(np.sum(np.arange(n) - first + 1))
 
 
 def _diag_positions(M: sp.csc_matrix) -> NDArray[np.intp]:
@@ -333,7 +378,7 @@ THEOREM = ("Sylvester inertia of [[tau I, A], [A^T, tau I]] (or of tau I -+ A fo
 
 def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cholmod", "qdldl"] = "auto",
                             form: Literal["auto", "augmented", "symmetric"] = "auto",
-                            ordering: str = "amd") -> SparseNormCertificate:
+                            ordering: str = "auto") -> SparseNormCertificate:
     """Prove ``||A||_2 <= tau`` for a scipy.sparse ``A`` by a sparse Cholesky with a rounding margin.
 
     Parameters
@@ -348,7 +393,9 @@ def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cho
         ``auto``: "symmetric" (two ``n x n`` factorisations of ``tau I -+ A``) when A equals its
         transpose exactly, else the augmented ``(m+n) x (m+n)`` matrix.
     ordering : str
-        CHOLMOD fill-reducing ordering ("amd", "metis", "nesdis", ...); QDLDL always uses AMD.
+        "auto": an interleaved band ordering when its envelope (a fill bound known before
+        factorising) is at most 64 nnz(K), else AMD; or a CHOLMOD ordering ("amd", "metis",
+        "nesdis", ...).  QDLDL always applies AMD (on top of the band permutation, if chosen).
 
     Returns
     -------
@@ -447,7 +494,7 @@ def _certificate_body(op: Any, tau: float, *, backend: str, form: str, ordering:
 
 def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float,
                              attained_lower: Any, backend: str = "auto", form: str = "auto",
-                             ordering: str = "amd", max_factor_nnz: int = DEFAULT_MAX_FACTOR_NNZ,
+                             ordering: str = "auto", max_factor_nnz: int = DEFAULT_MAX_FACTOR_NNZ,
                              max_factorizations: int = 12) -> dict[str, Any]:
     """Bisection on ``tau`` with :class:`_Problem` certificates; lower bounds by inverse iteration.
 
@@ -477,14 +524,22 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
         out["reason"] = f"the matrix alone ({a.nnz + n_k} non-zeros) exceeds the fill budget max_factor_nnz={max_factor_nnz}"
         return out
     prob = _Problem(a, form=form, backend=be, ordering=ordering)
+    out["ordering"] = prob.ordering
+    if prob.perm is not None and prob.envelope > max_factor_nnz and be == "qdldl":
+        pass  # QDLDL reorders by AMD anyway; the envelope is only a bound
     base = max(lower, sigma)
+    nf0 = 0
+    if form == "symmetric":
+        # tau I + a (the -lambda_min side) once, at a tight tau: if it holds there it never binds
+        prob.certify(lower * (1 + rtol / 8), sides=(1,))
+        nf0 = 1
     step = rtol / 4
     tau = base * (1 + step)
     lo_fail, last_ok, upper = 0.0, math.inf, math.inf
-    nf = 0
+    nf = nf0
     why = ""
     while nf < max_factorizations:
-        ok, up, why = prob.certify(tau)
+        ok, up, why = prob.certify(tau, good_enough=lower * (1 + rtol / 2))
         nf += 1
         out["factor_nnz"] = max(f.nnz_factor for f in prob.fz)
         if out["factor_nnz"] > max_factor_nnz:
@@ -516,7 +571,7 @@ def _refine_lower(prob: _Problem, tau: float, v: NDArray, lower: float, rtol: fl
                   attained_lower: Any, max_steps: int = 8) -> tuple[float, NDArray]:
     """Inverse iteration with the factor of ``K(tau)`` (or of the binding side ``tau I -+ a``)."""
     if prob.form == "symmetric":
-        side = int(np.argmax(prob.proved))
+        side = 0 if prob.proved[0] >= prob.proved[1] else 1
         x = v / np.linalg.norm(v)
     else:
         av = np.asarray(prob.a @ v).ravel()
