@@ -159,7 +159,7 @@ class _Factorizer:
         return np.asarray(self._f.solve(b)).ravel()
 
 
-def _rho_abs_ldlt(L: sp.csc_matrix, d: NDArray | None, fz: _Factorizer, steps: int = 4) -> float:
+def _rho_abs_ldlt(L: sp.csc_matrix, d: NDArray | None, fz: _Factorizer, steps: int = 2) -> float:
     """Upper bound on ``rho(|L| D |L|^T)`` (D = I when d is None) and ``fz.max_row`` set.
 
     Collatz–Wielandt: ``rho(B) <= max_i (B x)_i / x_i`` for non-negative B and positive x.  Each
@@ -210,33 +210,57 @@ class _Problem:
         self.m, self.n = m, n
         if form == "symmetric":
             # tau I - a (side 0) and tau I + a (side 1), every diagonal entry stored
-            templates = [_with_diagonal(-a), _with_diagonal(a)]
+            ac = a.tocoo()
+            rows, cols, vals = ac.row, ac.col, ac.data
             self.adiag = np.asarray(a.diagonal(), dtype=np.float64)
             self.size = n
             key = np.arange(n, dtype=np.float64)
+            signs = (-1.0, 1.0)
         else:
-            templates = [_with_diagonal(sp.bmat([[sp.csc_matrix((m, m)), a], [a.T, sp.csc_matrix((n, n))]]))]
+            ac = a.tocoo()
+            rows = np.concatenate([ac.row, ac.col + m])
+            cols = np.concatenate([ac.col + m, ac.row])
+            vals = np.concatenate([ac.data, ac.data])
             self.size = m + n
             # interleave the two blocks (row i of A next to column ~i*n/m): a banded A stays banded
             key = np.concatenate([(np.arange(m) + 0.5) / m, (np.arange(n) + 0.5) / n])
+            signs = (1.0,)
+        size = self.size
         self.perm: NDArray[np.intp] | None = None
         self.ordering = ordering
+        self.envelope = -1
+        inv = None
+        if form == "symmetric":
+            # store the diagonal explicitly only where a has none (no duplicates to sum)
+            has = np.zeros(n, dtype=bool)
+            has[rows[rows == cols]] = True
+            extra = np.flatnonzero(~has)
+        else:
+            extra = np.arange(size)  # the augmented diagonal blocks are empty
+        rows = np.concatenate([rows, extra])
+        cols = np.concatenate([cols, extra])
+        vals = np.concatenate([vals, np.zeros(extra.size)])
+        templates = None
         if ordering == "auto":
             # A band/profile ordering when its envelope -- which contains the factor's fill, so this
             # is a fill bound measured before factorising -- is at most 64 times the matrix's
             # non-zeros; otherwise AMD (nested-dissection-like fill for meshes, random graphs).
             perm = np.argsort(key, kind="stable")
-            pt = templates[0][perm][:, perm].tocsc()
-            pt.sort_indices()
-            self.envelope = _envelope(pt)
-            if self.envelope <= 64 * templates[0].nnz:
+            inv = np.empty(size, dtype=np.intp)
+            inv[perm] = np.arange(size)
+            pr, pc = inv[rows], inv[cols]
+            first = _csc(pr, pc, vals, size)
+            self.envelope = _envelope(first)
+            if self.envelope <= 64 * len(rows):
                 self.perm = perm
-                templates = [t[perm][:, perm].tocsc() for t in templates]
-                for t in templates:
-                    t.sort_indices()
                 self.ordering = "natural (interleaved band)" if form == "augmented" else "natural (band)"
+                templates = [first] if len(signs) == 1 else [_csc(pr, pc, sg * vals, size) for sg in signs]
             else:
                 self.ordering = "amd"
+        if templates is None:
+            templates = [_csc(rows, cols, sg * vals, size) for sg in signs]
+        if form == "symmetric" and self.perm is not None:
+            self.adiag = self.adiag[self.perm]
         solver_ordering = "natural" if self.perm is not None else self.ordering
         self.templates = templates
         self.diag_pos = [_diag_positions(t) for t in templates]
@@ -293,26 +317,19 @@ class _Problem:
         return x
 
 
-def _with_diagonal(b: sp.spmatrix) -> sp.csc_matrix:
-    """``b`` (square) as CSC with every diagonal entry stored (explicit zeros kept), indices sorted."""
-    b = sp.coo_matrix(b)
-    n = b.shape[0]
-    idx = np.arange(n)
-    out = sp.coo_matrix((np.concatenate([b.data, np.zeros(n)]), (np.concatenate([b.row, idx]),
-                         np.concatenate([b.col, idx]))), shape=b.shape).tocsc()
-    out.sum_duplicates()
+def _csc(rows: NDArray, cols: NDArray, vals: NDArray, n: int) -> sp.csc_matrix:
+    """CSC from duplicate-free triplets (explicit zeros kept), indices sorted."""
+    out = sp.csc_matrix((vals, (rows, cols)), shape=(n, n))
     out.sort_indices()
     return out
 
 
 def _envelope(M: sp.csc_matrix) -> int:
-    """``sum_j (j - f_j + 1)``, ``f_j`` the first stored row of column j of the symmetric ``M``
-    (sorted indices): the Cholesky factor in this ordering has at most this many non-zeros."""
+    """``sum_j (j - f_j + 1)`` for the symmetric ``M`` with a stored diagonal (f_j its first row in
+    column j): the Cholesky factor in this ordering has at most this many non-zeros."""
+    first = np.minimum.reduceat(M.indices, M.indptr[:-1])
     n = M.shape[0]
-    nz = np.diff(M.indptr) > 0
-    first = np.where(nz, M.indices[np.minimum(M.indptr[:-1], max(M.nnz - 1, 0))], np.arange(n))
-    first = np.minimum(first, np.arange(n))
-    return int(np.sum(np.arange(n) - first + 1))
+    return int(np.sum(np.arange(n) - np.minimum(first, np.arange(n)) + 1))
 
 
 def _diag_positions(M: sp.csc_matrix) -> NDArray[np.intp]:
@@ -528,12 +545,17 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     if prob.perm is not None and prob.envelope > max_factor_nnz and be == "qdldl":
         pass  # QDLDL reorders by AMD anyway; the envelope is only a bound
     base = max(lower, sigma)
+    # Start just above the Lanczos estimate by its residual: if sigma^2 is the top eigenvalue of a^T a
+    # (not guaranteed: the doubling below covers a miss), sigma_1 <= sigma (1 + r / (2 sigma^2)).
+    av = np.asarray(a @ v).ravel()
+    res = float(np.linalg.norm(np.asarray(a.T @ av).ravel() - sigma * sigma * v))
+    first_step = min(max(rtol / 4, res / max(sigma * sigma, 1e-300)), 0.5)
     nf0 = 0
     if form == "symmetric":
         # tau I + a (the -lambda_min side) once, at a tight tau: if it holds there it never binds
         prob.certify(lower * (1 + rtol / 8), sides=(1,))
         nf0 = 1
-    step = rtol / 4
+    step = first_step
     tau = base * (1 + step)
     lo_fail, last_ok, upper = 0.0, math.inf, math.inf
     nf = nf0
