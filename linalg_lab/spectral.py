@@ -497,7 +497,11 @@ def _attained_lower(op: ScaledOperator, v: NDArray) -> tuple[float, NDArray]:
         return nav / nv, av
     m, n = op.m, op.n
     absv = np.abs(v)
-    z = np.asarray(abs(op.a) @ absv, dtype=np.float64).ravel()
+    absa = getattr(op, "_absa", None)
+    if absa is None:  # |a| cached on the operator: the sparse certificate calls this repeatedly
+        absa = abs(op.a)
+        op._absa = absa
+    z = np.asarray(absa @ absv, dtype=np.float64).ravel()
     nz = float(np.linalg.norm(z))
     g_n, g_m = _gamma(n), _gamma(m + 1)
     prod_err = g_n * nz * (1 + g_m) / (1 - g_n) + math.sqrt(m) * n * _ETA

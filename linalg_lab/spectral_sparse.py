@@ -244,14 +244,14 @@ class _Problem:
         if ordering == "auto":
             # A band/profile ordering when its envelope -- which contains the factor's fill, so this
             # is a fill bound measured before factorising -- is at most 64 times the matrix's
-            # non-zeros; otherwise AMD (nested-dissection-like fill for meshes, random graphs).
+            # non-zeros (a banded matrix has ratio ~1, a 2-D grid ~sqrt(n)); otherwise AMD.
             perm = np.argsort(key, kind="stable")
             inv = np.empty(size, dtype=np.intp)
             inv[perm] = np.arange(size)
             pr, pc = inv[rows], inv[cols]
             first = _csc(pr, pc, vals, size)
             self.envelope = _envelope(first)
-            if self.envelope <= 64 * len(rows):
+            if self.envelope <= 8 * len(rows):
                 self.perm = perm
                 self.ordering = "natural (interleaved band)" if form == "augmented" else "natural (band)"
                 templates = [first] if len(signs) == 1 else [_csc(pr, pc, sg * vals, size) for sg in signs]
@@ -411,7 +411,7 @@ def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cho
         transpose exactly, else the augmented ``(m+n) x (m+n)`` matrix.
     ordering : str
         "auto": an interleaved band ordering when its envelope (a fill bound known before
-        factorising) is at most 64 nnz(K), else AMD; or a CHOLMOD ordering ("amd", "metis",
+        factorising) is at most 8 nnz(K), else AMD; or a CHOLMOD ordering ("amd", "metis",
         "nesdis", ...).  QDLDL always applies AMD (on top of the band permutation, if chosen).
 
     Returns
@@ -512,7 +512,7 @@ def _certificate_body(op: Any, tau: float, *, backend: str, form: str, ordering:
 def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float,
                              attained_lower: Any, backend: str = "auto", form: str = "auto",
                              ordering: str = "auto", max_factor_nnz: int = DEFAULT_MAX_FACTOR_NNZ,
-                             max_factorizations: int = 12) -> dict[str, Any]:
+                             max_factorizations: int = 40) -> dict[str, Any]:
     """Bisection on ``tau`` with :class:`_Problem` certificates; lower bounds by inverse iteration.
 
     ``op`` is a sparse :class:`linalg_lab.spectral.ScaledOperator` (scaled units throughout);
@@ -574,7 +574,10 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
             if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
                 break
             nxt = lower * (1 + rtol / 4)
-            tau = nxt if nxt < tau and nxt > lo_fail else math.sqrt(max(lo_fail, lower) * tau)
+            # a tight try once the bracket is within 64 rtol, else bisect (geometrically) between the
+            # last failure (or the lower bound) and this success
+            close = upper / lower - 1 <= 64 * rtol
+            tau = nxt if close and lo_fail < nxt < tau else math.sqrt(max(lo_fail, lower) * tau)
         else:
             lo_fail = max(lo_fail, tau)
             if math.isinf(upper):
@@ -590,7 +593,7 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
 
 
 def _refine_lower(prob: _Problem, tau: float, v: NDArray, lower: float, rtol: float,
-                  attained_lower: Any, max_steps: int = 8) -> tuple[float, NDArray]:
+                  attained_lower: Any, max_steps: int = 30) -> tuple[float, NDArray]:
     """Inverse iteration with the factor of ``K(tau)`` (or of the binding side ``tau I -+ a``)."""
     if prob.form == "symmetric":
         side = 0 if prob.proved[0] >= prob.proved[1] else 1
@@ -607,7 +610,7 @@ def _refine_lower(prob: _Problem, tau: float, v: NDArray, lower: float, rtol: fl
         if not np.any(cand):
             break
         lw, _ = attained_lower(cand)
-        improved = lw > best_l * (1 + rtol / 16)
+        improved = lw > best_l * (1 + rtol / 16) and lw > best_l + (lw - lower) / 64
         if lw > best_l:
             best_l, best_v = lw, cand
         if not improved:
