@@ -574,10 +574,9 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
             if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
                 break
             nxt = lower * (1 + rtol / 4)
-            # a tight try once the bracket is within 64 rtol, else bisect (geometrically) between the
+            # a tight try just above the (refined) lower bound, else bisect geometrically between the
             # last failure (or the lower bound) and this success
-            close = upper / lower - 1 <= 64 * rtol
-            tau = nxt if close and lo_fail < nxt < tau else math.sqrt(max(lo_fail, lower) * tau)
+            tau = nxt if lo_fail < nxt < tau else math.sqrt(max(lo_fail, lower) * tau)
         else:
             lo_fail = max(lo_fail, tau)
             if math.isinf(upper):
