@@ -1,0 +1,143 @@
+"""Sparse inertia certificate for ||A||_2 (linalg_lab.spectral_sparse) and its use in spectral_norm."""
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from linalg_lab import Status, spectral_norm
+from linalg_lab._validation import InputTypeError, InputValueError
+from linalg_lab.spectral import DETERMINISTIC_MAX_COLS
+from linalg_lab.spectral_sparse import sparse_backend, sparse_norm_certificate
+from linalg_lab.tolerance import record
+
+BACKENDS = [b for b in ("cholmod", "qdldl") if sparse_backend(b) is not None]
+needs_backend = pytest.mark.skipif(not BACKENDS, reason="no sparse factorisation backend (qdldl/scikit-sparse)")
+
+
+def lap2(n: int) -> sp.csr_matrix:
+    t = sp.diags([-np.ones(n - 1), 2 * np.ones(n), -np.ones(n - 1)], [-1, 0, 1])
+    i = sp.identity(n)
+    return (sp.kron(t, i) + sp.kron(i, t)).tocsr()
+
+
+def lap2_norm(n: int) -> float:
+    """Largest eigenvalue of the 5-point Laplacian on an n x n grid: 8 cos^2(pi / (2 (n + 1)))."""
+    return 8 * math.cos(math.pi / (2 * (n + 1))) ** 2
+
+
+def _small_cases(rng):
+    s = sp.random_array((60, 60), density=0.08, rng=rng, format="csr")
+    return {
+        "rect": sp.random_array((300, 200), density=0.03, rng=rng, format="csr"),
+        "wide": sp.random_array((50, 400), density=0.05, rng=rng, format="csr"),
+        "symmetric indefinite": (s + s.T).tocsr(),
+        "banded": sp.diags([rng.standard_normal(300 - abs(k)) for k in range(-5, 6)], list(range(-5, 6))).tocsr(),
+        "tiny scale": sp.random_array((80, 70), density=0.1, rng=rng, format="csr") * 1e-300,
+        "huge scale": sp.random_array((80, 70), density=0.1, rng=rng, format="csr") * 1e300,
+    }
+
+
+@needs_backend
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_certificate_proves_above_and_refuses_below(rng, backend):
+    for name, A in _small_cases(rng).items():
+        ref = float(np.linalg.svd(A.toarray(), compute_uv=False)[0])
+        up = sparse_norm_certificate(A, ref * (1 + 1e-9), backend=backend)
+        assert up.certified, (name, up.reason)
+        assert ref * (1 - 1e-15) <= up.upper <= ref * (1 + 1e-9), name
+        # margin B/tau: measured against its size estimate r u rho / tau (rho ~ 2-10 tau here)
+        record(f"sparse certificate margin ({name}, {backend})", up.margin / ref,
+               20 * (up.max_row_count + 2) * 2.0**-53, kind="relative")
+        down = sparse_norm_certificate(A, ref * (1 - 1e-9), backend=backend)
+        assert not down.certified and down.status is Status.UNDECIDED, name
+        assert "failed" in down.reason
+
+
+@needs_backend
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_laplacian_closed_form(backend):
+    n = 40
+    A = lap2(n)
+    lam = lap2_norm(n)
+    c = sparse_norm_certificate(A, lam * (1 + 1e-11), backend=backend)
+    assert c.certified and c.form == "symmetric" and c.upper >= lam
+    assert not sparse_norm_certificate(A, lam * (1 - 1e-11), backend=backend).certified
+    # the augmented form proves the same
+    c2 = sparse_norm_certificate(A, lam * (1 + 1e-11), backend=backend, form="augmented")
+    assert c2.certified and c2.form == "augmented"
+
+
+@needs_backend
+def test_tampered_and_indefinite_never_certify(rng):
+    A = sp.random_array((120, 90), density=0.05, rng=rng, format="csr")
+    ref = float(np.linalg.svd(A.toarray(), compute_uv=False)[0])
+    # a single entry raised so that ||A|| grows past tau: the certificate at the old norm must fail
+    B = A.tolil()
+    B[3, 4] = 10 * ref
+    B = B.tocsr()
+    assert not sparse_norm_certificate(B, ref * (1 + 1e-6)).certified
+    # symmetric with a large negative eigenvalue: tau I + A is indefinite though tau > lambda_max
+    S = (sp.diags(np.linspace(-5.0, 1.0, 200))).tocsr()
+    c = sparse_norm_certificate(S, 2.0)
+    assert not c.certified and c.form == "symmetric"
+    assert sparse_norm_certificate(S, 5.0 * (1 + 1e-9)).certified
+
+
+@needs_backend
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_spectral_norm_large_sparse_is_deterministic(rng, backend):
+    n = 72  # 5184 unknowns > DETERMINISTIC_MAX_COLS
+    assert n * n > DETERMINISTIC_MAX_COLS
+    A = lap2(n)
+    lam = lap2_norm(n)
+    r = spectral_norm(A, rtol=1e-8, seed=1, sparse_backend=backend)
+    assert r.ok, r.reason
+    assert r.upper_kind == "deterministic" and r.failure_probability == 0.0
+    assert r.lower <= lam <= r.upper
+    assert r.relative_gap <= 1e-8
+    assert "Sylvester" in r.theorem
+    record(f"sparse spectral_norm Laplacian estimate ({backend})", abs(r.estimate - lam) / lam, 1e-8, kind="relative")
+    # block diagonal with random sparse blocks: ||R|| is the largest block norm (dense SVDs of blocks)
+    blocks = [sp.random_array((60, 45), density=0.1, rng=rng, format="csr") for _ in range(100)]
+    R = sp.block_diag(blocks, format="csr")
+    ref = max(float(np.linalg.svd(b.toarray(), compute_uv=False)[0]) for b in blocks)
+    r2 = spectral_norm(R, rtol=1e-8, seed=2, sparse_backend=backend)
+    assert r2.ok and r2.upper_kind == "deterministic", r2.reason
+    assert r2.lower <= ref * (1 + 1e-13) and ref * (1 - 1e-13) <= r2.upper
+
+
+@needs_backend
+def test_fill_budget_falls_back_to_probabilistic(rng):
+    A = lap2(70)
+    r = spectral_norm(A, rtol=1e-3, seed=3, max_factor_nnz=100, bound="deterministic")
+    assert r.upper_kind in ("probabilistic", "trivial")
+    assert "fell back to the probabilistic" in r.reason and "fill budget" in r.reason
+    lam = lap2_norm(70)
+    assert r.lower <= lam <= r.upper * (1 + 1e-12)
+
+
+def test_missing_backend_says_so(monkeypatch):
+    import linalg_lab.spectral_sparse as ss
+
+    monkeypatch.setattr(ss, "sparse_backend", lambda name="auto": None)
+    A = lap2(70)
+    r = spectral_norm(A, rtol=1e-3, seed=4, bound="deterministic")
+    assert "no sparse factorisation backend" in r.reason and "probabilistic" in r.reason
+    c = ss.sparse_norm_certificate(A, 9.0)
+    assert not c.certified and c.status is Status.SOLVER_FAILED and "pip install" in c.reason
+
+
+def test_bad_input():
+    with pytest.raises(InputTypeError, match="scipy.sparse"):
+        sparse_norm_certificate(np.eye(3), 2.0)
+    with pytest.raises(InputValueError, match="tau"):
+        sparse_norm_certificate(sp.eye(3, format="csr"), -1.0)
+    with pytest.raises(InputValueError, match="backend"):
+        sparse_norm_certificate(sp.eye(3, format="csr"), 2.0, backend="superlu")
+    bad = sp.eye(3, format="csr")
+    bad.data[0] = np.nan
+    with pytest.raises(InputValueError):
+        sparse_norm_certificate(bad, 2.0)
+    with pytest.raises(InputValueError, match="sparse_backend"):
+        spectral_norm(sp.eye(3, format="csr"), sparse_backend="pardiso")
