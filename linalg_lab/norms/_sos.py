@@ -1,4 +1,5 @@
-"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4, posed in cvxpy.
+"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4 (SCS in its standard
+form; Clarabel through cvxpy for small problems).
 
 Units: ``upper`` is the NORM bound (the q-th root); ``upper_q`` is the bound on
 max_{|v|=1} sum_i (x_i . v)^q.
@@ -164,13 +165,13 @@ def _trivial(X: NDArray[np.float64], q: int, reason: str, t0: float, v: NDArray[
 
 def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
                  solver_eps: float | None = None) -> TwoToQSoSResult:
-    """Degree-q sum-of-squares upper bound on ||X||_{2->q} for even q >= 4 (cvxpy).
+    """Degree-q sum-of-squares upper bound on ||X||_{2->q} for even q >= 4.
 
     Solves the moment relaxation on the symmetric subspace: maximise E[p] over pseudo-moments
     y (one per degree-q monomial, N = C(d+q-1, q) variables) with E[||v||^q] = 1 and the D x D
     moment matrix Y(y) = E[m(v) m(v)^T] PSD, D = C(d+q/2-1, q/2).  Its dual is the Gram (SoS)
-    problem minimise lambda s.t. lambda ||v||^q - p(v) = m(v)^T S m(v), S PSD; cvxpy returns S
-    as the dual of the PSD constraint.
+    problem minimise lambda s.t. lambda ||v||^q - p(v) = m(v)^T S m(v), S PSD; S is the solver's
+    dual variable of the PSD constraint.
 
     Parameters
     ----------
@@ -202,10 +203,10 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     Notes
     -----
     The problem is scaled by the spectral bound lambda_max(Q) so that its value lies in
-    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map, so
-    cvxpy's canonicalisation is cheap; each SCS iteration costs one D x D eigendecomposition
-    (O(D^3)).  q = 4, d = 40 (D = 820) takes under a minute with SCS at 1e-4 (2 shared cores);
-    q = 6 at d = 12 (D = 364) and q = 8 at d = 8 (D = 330): see ``benchmarks/bench_norms.py``.
+    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map.
+    SCS gets it in its own standard form (no cvxpy canonicalisation; ``_scs_direct``); its cost
+    is one D x D eigendecomposition per iteration (O(D^3); 83% of SCS's time at q = 4, d = 30,
+    the linear solves 12%).  q = 4, d = 40 (D = 820): see ``benchmarks/bench_norms.py``.
     The reported bound is lambda_max(Qs + L) for the solver's kernel part L projected onto the
     kernel, a valid SoS bound up to floating-point rounding, second-order accurate on tight
     instances.  For q = 4 and d <= 3 the relaxation is exact (Hilbert 1888); for q = 4, d >= 4
