@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from ._basis import FormBasis
 
-__all__ = ["scs_moment_solve"]
+__all__ = ["scs_moment_solve", "smat"]
 
 _SQRT2 = math.sqrt(2.0)
 
