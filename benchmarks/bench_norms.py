@@ -8,9 +8,15 @@ Every case runs in a fresh subprocess so that its peak resident memory (ru_maxrs
 solvers' C allocations) is its own.
 
 Targets: issue #4 (q = 4): SoS d = 20 < 10 s, d = 30 < 30 s, d = 40 < 120 s with peak memory < 4 GB;
+issue #17: SoS d = 50 (n = 5000) < 120 s and < 4 GB (the certificate is timed and reported beside it);
 issue #18: q = 6 at d = 12 and q = 8 at d = 8 each under 60 s (SoS + certificate).
 
+``--blas-threads 1`` runs every case with one BLAS/LAPACK thread (OPENBLAS_NUM_THREADS and friends
+set before the child starts, and threadpoolctl's limit inside it): on a loaded machine OpenBLAS
+oversubscription can make LAPACK far slower, so report both.
+
 Usage: python benchmarks/bench_norms.py [--quick] [--cases 4:20 6:12 8:8] [--reference-max-n 7000]
+       [--blas-threads 1]
 Writes benchmarks/results/norms.json.
 """
 from __future__ import annotations
@@ -26,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-TARGETS_S = {(4, 20): 10.0, (4, 30): 30.0, (4, 40): 120.0, (6, 12): 60.0, (8, 8): 60.0}
+TARGETS_S = {(4, 20): 10.0, (4, 30): 30.0, (4, 40): 120.0, (4, 50): 120.0, (6, 12): 60.0, (8, 8): 60.0}
+_BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 MEMORY_TARGET_MB = 4096.0
 REFERENCE_EPS = 1e-5  # the anchor's "moderate accuracy" SCS run
 
@@ -35,9 +42,24 @@ def _instance(d: int, seed: int) -> np.ndarray:
     return np.random.default_rng([seed, d]).standard_normal((2 * d * d, d))
 
 
+def _limit_threads() -> object | None:
+    """threadpoolctl's limit when --blas-threads set the environment (kept alive by the caller)."""
+    import os
+
+    n = os.environ.get("LINALG_LAB_BENCH_BLAS_THREADS")
+    if not n:
+        return None
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=int(n))
+
+
 def _ours(qd: tuple[int, int], seed: int, q: mp.Queue) -> None:
     qq, d = qd
     import cvxpy  # noqa: F401  (import cost outside the timing, as for the reference)
+    import scs  # noqa: F401
+
+    _lim = _limit_threads()  # noqa: F841
 
     from linalg_lab.norms import two_to_q_sos
     from proofs_check.norms import two_to_q_certificate
@@ -62,6 +84,8 @@ def _reference(qd: tuple[int, int], seed: int, q: mp.Queue) -> None:
     import scipy.sparse as sp
 
     from linalg_lab.norms import form_basis
+
+    _lim = _limit_threads()  # noqa: F841
 
     qq, d = qd
     X = _instance(d, seed)
@@ -107,18 +131,25 @@ def _run(target, d: tuple[int, int], seed: int, timeout: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small cases (4:8 4:12 6:6 8:5) only")
-    ap.add_argument("--cases", nargs="*", default=None, help="q:d pairs (default 4:20 4:30 4:40 6:12 8:8)")
+    ap.add_argument("--cases", nargs="*", default=None, help="q:d pairs (default 4:20 4:30 4:40 4:50 6:12 8:8)")
     ap.add_argument("--reference-max-n", type=int, default=50000,
                     help="run the reference Gram-form model while N = C(d+q-1, q) <= this (q=4, d=40: "
                          "N = 123410 takes minutes)")
+    ap.add_argument("--blas-threads", type=int, default=None,
+                    help="BLAS/LAPACK threads in each case (default: the library's own choice)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "norms.json"))
     args = ap.parse_args(argv)
     import math
+    import os
 
+    if args.blas_threads is not None:
+        for k in _BLAS_ENV + ("LINALG_LAB_BENCH_BLAS_THREADS",):
+            os.environ[k] = str(args.blas_threads)
     cases = ([tuple(int(t) for t in c.split(":")) for c in args.cases] if args.cases else
-             [(4, 8), (4, 12), (6, 6), (8, 5)] if args.quick else [(4, 20), (4, 30), (4, 40), (6, 12), (8, 8)])
+             [(4, 8), (4, 12), (6, 6), (8, 5)] if args.quick else
+             [(4, 20), (4, 30), (4, 40), (4, 50), (6, 12), (8, 8)])
     rows = []
     for qd in cases:
         r = _run(_ours, qd, args.seed, args.timeout)
@@ -153,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"benchmark": "norms", "machine": platform.platform(),
+                               "blas_threads": args.blas_threads,
                                "python": sys.version.split()[0], "targets_s": {f"q={k[0]},d={k[1]}": v for k, v in TARGETS_S.items()},
                                "memory_target_mb": MEMORY_TARGET_MB, "rows": rows}, indent=2))
     print(f"wrote {out}; targets {'met' if ok else 'NOT met'}")

@@ -174,9 +174,7 @@ def form_basis(d: int, k: int = 2) -> FormBasis:
     multinom = (math.factorial(k) // np.prod(fact[pexp], axis=1)).astype(np.int64)
     c = np.sqrt(multinom.astype(np.float64))
     P1, P2 = np.triu_indices(D)
-    ex = pexp[P1] + pexp[P2]
-    uk, first, alpha = np.unique(ex, axis=0, return_index=True, return_inverse=True)
-    alpha = np.asarray(alpha).ravel()
+    uk, alpha = _merge_monomials(idx, pexp, P1, P2, d, k)
     N = uk.shape[0]
     offd = P1 != P2
     mult = np.bincount(alpha, weights=np.where(offd, 2, 1), minlength=N).astype(np.intp)
@@ -187,6 +185,28 @@ def form_basis(d: int, k: int = 2) -> FormBasis:
         arr.setflags(write=False)
     return FormBasis(d=d, k=k, D=D, N=N, idx=idx, pexp=pexp, multinom=multinom, c=c, P1=P1, P2=P2,
                      alpha=alpha, mult=mult, normq=normq, exponents=expo)
+
+
+def _merge_monomials(idx: NDArray[np.intp], pexp: NDArray[np.intp], P1: NDArray[np.intp],
+                     P2: NDArray[np.intp], d: int, k: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(exponent vectors of the distinct degree-2k products, sorted lexicographically; index alpha
+    of each entry (P1, P2)).  Each product is keyed by its sorted 2k-tuple of variable indices read
+    as a base-d integer (one 1-D unique instead of a row-wise unique of the T x d exponent
+    matrix: 1.6 s instead of 12.5 s at d = 40, k = 2), then the distinct ones are put in the
+    lexicographic order of their exponent vectors (the order of ``np.unique(axis=0)``)."""
+    if (2 * k) * math.log2(max(d, 2)) >= 62:  # key would overflow int64: row-wise unique
+        uk, alpha = np.unique(pexp[P1] + pexp[P2], axis=0, return_inverse=True)
+        return uk, np.asarray(alpha).ravel()
+    ind = np.sort(np.concatenate([idx[P1], idx[P2]], axis=1), axis=1)
+    key = np.zeros(P1.size, dtype=np.int64)
+    for j in range(2 * k):
+        key = key * d + ind[:, j]
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    exu = pexp[P1[first]] + pexp[P2[first]]
+    order = np.lexsort(exu.T[::-1])  # column 0 the primary key: lexicographic rows
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return exu[order], rank[np.asarray(inv).ravel()]
 
 
 #: The quartic case (k = 2), kept under its earlier name.

@@ -1,4 +1,5 @@
-"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4, posed in cvxpy.
+"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4 (SCS in its standard
+form; Clarabel through cvxpy for small problems).
 
 Units: ``upper`` is the NORM bound (the q-th root); ``upper_q`` is the bound on
 max_{|v|=1} sum_i (x_i . v)^q.
@@ -17,8 +18,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._results import Result, Rigour, Status, field_nojson
 from .._validation import InputValueError, check_option, check_real
-from ._basis import form_basis
+from ._basis import FormBasis, form_basis
 from ._bounds import _prepare, fldexp, fpow, q_norm_value
+from ._scs_direct import scs_moment_solve
 
 __all__ = ["TwoToQSoSResult", "two_to_q_sos", "SOS_SOLVERS", "default_solver", "sos_applies"]
 
@@ -163,13 +165,13 @@ def _trivial(X: NDArray[np.float64], q: int, reason: str, t0: float, v: NDArray[
 
 def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
                  solver_eps: float | None = None) -> TwoToQSoSResult:
-    """Degree-q sum-of-squares upper bound on ||X||_{2->q} for even q >= 4 (cvxpy).
+    """Degree-q sum-of-squares upper bound on ||X||_{2->q} for even q >= 4.
 
     Solves the moment relaxation on the symmetric subspace: maximise E[p] over pseudo-moments
     y (one per degree-q monomial, N = C(d+q-1, q) variables) with E[||v||^q] = 1 and the D x D
     moment matrix Y(y) = E[m(v) m(v)^T] PSD, D = C(d+q/2-1, q/2).  Its dual is the Gram (SoS)
-    problem minimise lambda s.t. lambda ||v||^q - p(v) = m(v)^T S m(v), S PSD; cvxpy returns S
-    as the dual of the PSD constraint.
+    problem minimise lambda s.t. lambda ||v||^q - p(v) = m(v)^T S m(v), S PSD; S is the solver's
+    dual variable of the PSD constraint.
 
     Parameters
     ----------
@@ -201,10 +203,10 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     Notes
     -----
     The problem is scaled by the spectral bound lambda_max(Q) so that its value lies in
-    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map, so
-    cvxpy's canonicalisation is cheap; each SCS iteration costs one D x D eigendecomposition
-    (O(D^3)).  q = 4, d = 40 (D = 820) takes under a minute with SCS at 1e-4 (2 shared cores);
-    q = 6 at d = 12 (D = 364) and q = 8 at d = 8 (D = 330): see ``benchmarks/bench_norms.py``.
+    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map.
+    SCS gets it in its own standard form (no cvxpy canonicalisation; ``_scs_direct``); its cost
+    is one D x D eigendecomposition per iteration (O(D^3); 83% of SCS's time at q = 4, d = 30,
+    the linear solves 12%).  q = 4, d = 40 (D = 820): see ``benchmarks/bench_norms.py``.
     The reported bound is lambda_max(Qs + L) for the solver's kernel part L projected onto the
     kernel, a valid SoS bound up to floating-point rounding, second-order accurate on tight
     instances.  For q = 4 and d <= 3 the relaxation is exact (Hilbert 1888); for q = 4, d >= 4
@@ -262,9 +264,8 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
         return _trivial(X, q, f"d = 1: ||X||_(2->{q}) = ||x||_{q} exactly; no SDP solved", t0,
                         np.ones(1), value, solver)
 
-    import cvxpy as cp
-
     B = form_basis(d, k)
+    D = B.D
     pow2 = math.frexp(float(np.max(np.abs(X))))[1]
     X = np.ldexp(X, -pow2)  # exact power-of-two scaling: entries in [1/2, 1)
     M = B.ortho_vectors(X)
@@ -272,34 +273,14 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
     scale = float(np.linalg.eigvalsh(Q)[-1])
     Qs = Q / scale
     g = B.coefficients(Qs)
-    offd = B.offdiag
-    w = B.c[B.P1] * B.c[B.P2]
-    D = B.D
-    rows = np.concatenate([B.P1 * D + B.P2, (B.P2 * D + B.P1)[offd]])
-    cols = np.concatenate([B.alpha, B.alpha[offd]])
-    vals = np.concatenate([w, w[offd]])
-    Bmap = sp.csr_matrix((vals, (rows, cols)), shape=(D * D, B.N))
-    y = cp.Variable(B.N)
-    Y = cp.reshape(Bmap @ y, (D, D), order="C")
-    psd = Y >> 0
-    norm = B.normq @ y == 1
-    prob = cp.Problem(cp.Maximize(g @ y), [psd, norm])
-    cvx_name, opts = SOS_SOLVERS[solver]
-    t1 = time.perf_counter()
     status = Status.OK
     reason = ""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            prob.solve(solver=cvx_name, **opts(eps))
-        sstat = str(prob.status)
-    except Exception as exc:  # cvxpy.error.SolverError and solver crashes -> SOLVER_FAILED with the reason
-        sstat = f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    t1 = time.perf_counter()
+    sstat, yv, Sdual, primal, solve_s = _solve(B, g, solver, eps)
     t2 = time.perf_counter()
-    stats = getattr(prob, "solver_stats", None)
-    solve_s = float(getattr(stats, "solve_time", None) or (t2 - t1)) if stats else t2 - t1
+    solve_s = solve_s if solve_s is not None else t2 - t1
     setup_s = (t2 - t0) - solve_s
-    if sstat not in ("optimal", "optimal_inaccurate") or y.value is None or psd.dual_value is None:
+    if sstat not in ("optimal", "optimal_inaccurate") or yv is None or Sdual is None:
         other = "SCS" if solver == "CLARABEL" else "CLARABEL"
         v = np.zeros(d)
         v[0] = 1.0
@@ -315,12 +296,9 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
         status = Status.INACCURATE
         reason = (f"{solver} reported an inaccurate solution; the bound may be off by more than "
                   f"solver_eps = {eps:g} (certify it, or use solver='SCS' with a smaller solver_eps)")
-    yv = np.asarray(y.value, dtype=np.float64)
-    S = np.asarray(psd.dual_value, dtype=np.float64)
-    S = 0.5 * (S + S.T)
+    S = 0.5 * (Sdual + Sdual.T)
     lam, S = _polish_gram(B, Qs, S, g)
-    lam_raw = float(B.normq @ (B.coefficients(np.asarray(psd.dual_value, dtype=np.float64)) + g)
-                    / (B.normq @ B.normq))
+    lam_raw = float(B.normq @ (B.coefficients(Sdual) + g) / (B.normq @ B.normq))
     Ymat = B.moment_matrix(yv)
     flat_tol = 1e-4 if solver == "CLARABEL" else max(1e-3, 100 * eps)
     ratio, cand = _roundings(B, Ymat, X)
@@ -334,12 +312,61 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
     value_q = fldexp(lam * scale, q * pow2)
     value = fldexp(max(lam * scale, 0.0) ** (1.0 / q), pow2)
     return TwoToQSoSResult(
-        upper=value, upper_q=value_q, primal_q=fldexp(float(prob.value) * scale, q * pow2), q=q,
+        upper=value, upper_q=value_q, primal_q=fldexp(primal * scale, q * pow2), q=q,
         d=d, n=n, D=D, solver=solver, solver_eps=eps, solver_status=sstat, flat=bool(flat),
         rank_ratio=ratio, hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=setup_s,
         solve_s=solve_s, elapsed_s=time.perf_counter() - t0, lam=lam, lam_raw=lam_raw, scale_q=scale,
         pow2=pow2, status=status, reason=reason, rigour=Rigour.NUMERICAL, candidates=cand, gram=S,
         moment=Ymat)
+
+
+def _solve(B: FormBasis, g: NDArray[np.float64], solver: str, eps: float
+           ) -> tuple[str, NDArray[np.float64] | None, NDArray[np.float64] | None, float, float | None]:
+    """Solve the scaled moment relaxation: (status in cvxpy's words, y, Gram S, g.y, solve seconds).
+
+    SCS is called directly in its standard form (:mod:`._scs_direct`; cvxpy's canonicalisation
+    of the PSD constraint cost seconds and memory for nothing, see benchmarks/bench_norms.py);
+    Clarabel (small problems) through cvxpy."""
+    if solver == "SCS":
+        try:
+            r = scs_moment_solve(B, g, SOS_SOLVERS["SCS"][1](eps))
+        except Exception as exc:  # SCS raises on bad data/crashes -> SOLVER_FAILED with the reason
+            return f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", \
+                None, None, math.nan, None
+        st = _SCS_STATUS.get(r["status"], r["status"])
+        return st, r["y"], r["S"], r["primal"], r["solve_s"]
+    import cvxpy as cp
+
+    D = B.D
+    offd = B.offdiag
+    w = B.c[B.P1] * B.c[B.P2]
+    rows = np.concatenate([B.P1 * D + B.P2, (B.P2 * D + B.P1)[offd]])
+    cols = np.concatenate([B.alpha, B.alpha[offd]])
+    vals = np.concatenate([w, w[offd]])
+    Bmap = sp.csr_matrix((vals, (rows, cols)), shape=(D * D, B.N))
+    y = cp.Variable(B.N)
+    Y = cp.reshape(Bmap @ y, (D, D), order="C")
+    psd = Y >> 0
+    prob = cp.Problem(cp.Maximize(g @ y), [psd, B.normq @ y == 1])
+    cvx_name, opts = SOS_SOLVERS[solver]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prob.solve(solver=cvx_name, **opts(eps))
+        sstat = str(prob.status)
+    except Exception as exc:  # cvxpy.error.SolverError and solver crashes -> SOLVER_FAILED with the reason
+        return f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", \
+            None, None, math.nan, None
+    stats = getattr(prob, "solver_stats", None)
+    solve_s = getattr(stats, "solve_time", None) if stats else None
+    if y.value is None or psd.dual_value is None:
+        return sstat, None, None, math.nan, solve_s
+    return (sstat, np.asarray(y.value, dtype=np.float64), np.asarray(psd.dual_value, dtype=np.float64),
+            float(prob.value), None if solve_s is None else float(solve_s))
+
+
+#: SCS's status strings in cvxpy's words (the vocabulary of ``solver_status``).
+_SCS_STATUS = {"solved": "optimal", "solved_inaccurate": "optimal_inaccurate"}
 
 
 def _polish_gram(B, Qs, S, g):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from linalg_lab import InputValueError, Status
 from linalg_lab.norms import SOS_SOLVERS, gap_instance, make_instance, two_to_q_sos
 from linalg_lab.norms import quartic_basis
 from linalg_lab.norms.families import gap_identity_residual
+from linalg_lab.testing import assert_close
 
 
 @pytest.mark.parametrize("family", ["orthogonal", "hadamard", "signs", "polygon", "d4-roots",
@@ -69,3 +70,29 @@ def test_ill_posed_inputs():
         two_to_q_sos(np.eye(2), solver="mosek")
     with pytest.raises(InputValueError, match="'solver_eps' parameter of two_to_q_sos"):
         two_to_q_sos(np.eye(2), solver_eps=2.0)
+
+
+@pytest.mark.parametrize("d,k", [(1, 2), (2, 2), (3, 2), (7, 2), (12, 2), (5, 3), (6, 4), (4, 5)])
+def test_basis_monomial_merge_matches_rowwise_unique(d, k):
+    # the keyed merge of form_basis must number the degree-2k monomials exactly as a row-wise
+    # unique of the exponent vectors (lexicographic), which the certificate's tests were built on
+    from linalg_lab.norms._basis import form_basis as fb
+
+    B = fb.__wrapped__(d, k)
+    uk, alpha = np.unique(B.pexp[B.P1] + B.pexp[B.P2], axis=0, return_inverse=True)
+    assert np.array_equal(uk, B.exponents)
+    assert np.array_equal(np.ravel(alpha), B.alpha)
+    assert int(B.mult.sum()) == B.D ** 2
+
+
+def test_direct_scs_matches_clarabel():
+    # the SCS path poses the moment problem in SCS's own standard form (no cvxpy); its polished
+    # bound must agree with the interior-point solution through cvxpy to the solvers' accuracy
+    X = np.random.default_rng(5).standard_normal((30, 5))
+    a = two_to_q_sos(X, solver="SCS", solver_eps=1e-7)
+    b = two_to_q_sos(X, solver="CLARABEL")
+    assert a.ok and b.ok and a.solver_status == "optimal"
+    # both are second-order accurate bounds of the same SDP value; 1e-6 covers solver_eps 1e-7
+    assert_close(a.upper_q, b.upper_q, rtol=1e-6, atol=0.0, name="direct SCS vs Clarabel SoS bound")
+    Sg = a.gram
+    assert np.linalg.eigvalsh(0.5 * (Sg + Sg.T))[0] > -1e-6 * np.abs(Sg).max()
