@@ -178,7 +178,7 @@ PUBLIC = {
     "principal_angles": (lambda X: ll.principal_angles(X, _B), lambda r: tuple(r)),
     "projection_ratio": (lambda X: ll.projection_ratio(X.T if isinstance(X, np.ndarray) else X, _M[:, 0]),
                          lambda r: r),
-    "two_to_q_lower": (lambda X: ll.two_to_q_lower(X, q=4, seed=0), lambda r: r.value),
+    "two_to_q_lower": (lambda X: ll.two_to_q_lower(X, q=4, seed=0), lambda r: r.lower),
     "two_to_q_spectral": (lambda X: ll.two_to_q_spectral(X, q=4), lambda r: r.upper),
     "lapack_ratios": (lambda X: ll.lapack_ratios(X, _U, _S, _VT), lambda r: r.ok),
     "newton_schulz": (lambda X: ll.newton_schulz(X, steps=3), lambda r: tuple(np.ravel(r.X))),
