@@ -66,9 +66,6 @@ def test_plugin_with_option_still_works_when_loaded_lazily(empty_project):
     assert "linalg_lab.spectral" not in res["heavy"] and "linalg_lab.experiments" not in res["heavy"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs a lazy linalg_lab/__init__.py (PEP 562 __getattr__): "
-                   "pytest imports the package __init__ before the plugin module; see the plugin "
-                   "branch's report for the file.  Remove this marker when it lands.")
 def test_installed_plugin_adds_no_heavy_imports_to_pytest_startup(empty_project):
     with_plugin = _run(empty_project, [], stub=False)
     without = _run(empty_project, ["-p", "no:linalg_lab"], stub=False)
