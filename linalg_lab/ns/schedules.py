@@ -209,7 +209,9 @@ def _steps(rows: Sequence[Sequence[str | Fraction]]) -> tuple[Step, ...]:
     return tuple(Step(tuple(r)) for r in rows)
 
 
-_PE8_RAW = (
+#: Polar Express 8-step coefficients as published, before the 1.01 safety scaling
+#: (NoahAmsel/PolarExpress ``basic.py``; arXiv:2505.16932).
+PE8_PUBLISHED = _PE8_RAW = (
     ("8.28721201814563", "-23.595886519098837", "17.300387312530933"),
     ("4.107059111542203", "-2.9478499167379106", "0.5448431082926601"),
     ("3.9486908534822946", "-2.908902115962949", "0.5518191394370137"),

@@ -8,20 +8,11 @@ from linalg_lab.app.registry import ReportSection, SectionOutput, register_secti
 from linalg_lab.ns import PRESETS
 from linalg_lab.ns.design import apply_safety, certified_error_bounds, design_schedule
 from linalg_lab.ns.design_budget import design_budget
+from linalg_lab.ns.schedules import PE8_PUBLISHED
 from linalg_lab.tolerance import record
 
 PE_CUSHION = 0.02407327424182761
-#: Polar Express 8-step, published before the 1.01 scaling (NoahAmsel/PolarExpress basic.py; FACTS.md)
-PE8_RAW = [
-    ("8.28721201814563", "-23.595886519098837", "17.300387312530933"),
-    ("4.107059111542203", "-2.9478499167379106", "0.5448431082926601"),
-    ("3.9486908534822946", "-2.908902115962949", "0.5518191394370137"),
-    ("3.3184196573706015", "-2.488488024314874", "0.51004894012372"),
-    ("2.300652019954817", "-1.6689039845747493", "0.4188073119525673"),
-    ("1.891301407787398", "-1.2679958271945868", "0.37680408948524835"),
-    ("1.8750014808534479", "-1.2500016453999487", "0.3750001645474248"),
-    ("1.875", "-1.25", "0.375"),
-]
+PE8_RAW = [tuple(r) for r in PE8_PUBLISHED]  # published before the 1.01 scaling
 
 
 def _cert(schedule, lo, hi, steps):
