@@ -67,7 +67,11 @@ class Progress:
             if note:
                 self._bar.set_postfix_str(note[:60])
         elif self.mode == "lines" and note:
-            self.case(self.label, note)
+            el = time.perf_counter() - self.t0
+            where = f"{self.done}/{self.total}" if self.total else f"{self.done}"
+            eta = f", eta {el / self.done * (self.total - self.done):.0f} s" if self.total and self.done else ""
+            self.stream.write(f"[{self.label} {el:7.1f} s] {where}{eta}: {note}\n")
+            self.stream.flush()
 
     def __call__(self, n: int = 1, note: str = "") -> None:
         self.update(n, note)

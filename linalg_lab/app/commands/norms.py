@@ -11,6 +11,7 @@ import argparse
 from ..._results import Result
 from ..cli import UsageError
 from ..registry import Command, register_command
+from . import example_matrix
 
 _FILE_HELP = "matrix file X of shape (n, d) (.npy, .npz[:KEY], .txt, .csv, .mtx); dense"
 _Q_HELP = ("exponent q > 2 of ||X||_(2->q) = max_|v|=1 ||Xv||_q; the spectral and SoS relaxations "
@@ -102,10 +103,7 @@ def _certify_run(args: argparse.Namespace) -> Result:
 
 
 def _example(tmp) -> list[str]:
-    import numpy as np
-
-    np.save(tmp / "X.npy", np.random.default_rng(0).standard_normal((12, 3)))
-    return [str(tmp / "X.npy")]
+    return [example_matrix(tmp, (12, 3), "X")]
 
 
 register_command(Command(

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..._results import Result, Rigour, Status
 from ..registry import Command, register_command, register_group
+from . import example_matrix
 
 __all__ = ["schedule_arguments", "schedule_from", "PresetListing"]
 
@@ -172,10 +173,7 @@ def _schedules(args: argparse.Namespace) -> Result:
 
 
 def _example_file(tmp) -> list[str]:
-    import numpy as np
-
-    np.save(tmp / "A.npy", np.random.default_rng(0).standard_normal((20, 30)))
-    return [str(tmp / "A.npy"), "--preset", "muon"]
+    return [example_matrix(tmp, (20, 30)), "--preset", "muon"]
 
 
 register_command(Command(

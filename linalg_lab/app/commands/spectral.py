@@ -5,6 +5,7 @@ import argparse
 
 from ..._results import Result
 from ..registry import Command, register_command
+from . import example_matrix
 
 
 def _spectral_args(p: argparse.ArgumentParser) -> None:
@@ -57,20 +58,11 @@ def _enclosure_run(args: argparse.Namespace) -> Result:
 
 
 def _example_matrix(tmp) -> list[str]:
-    import numpy as np
-
-    p = tmp / "A.npy"
-    np.save(p, np.random.default_rng(0).standard_normal((30, 20)))
-    return [str(p)]
+    return [example_matrix(tmp, (30, 20))]
 
 
 def _example_pair(tmp) -> list[str]:
-    import numpy as np
-
-    rng = np.random.default_rng(1)
-    np.save(tmp / "A.npy", rng.standard_normal((12, 3)))
-    np.save(tmp / "B.npy", rng.standard_normal((12, 2)))
-    return [str(tmp / "A.npy"), str(tmp / "B.npy")]
+    return [example_matrix(tmp, (12, 3), "A", seed=1), example_matrix(tmp, (12, 2), "B", seed=2)]
 
 
 register_command(Command(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..._results import Result
 from ..registry import Command, register_command, register_group
+from . import example_matrix
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
@@ -117,10 +118,7 @@ def _enclosure_run(args: argparse.Namespace) -> Result:
 
 
 def _example_matrix(tmp) -> list[str]:
-    import numpy as np
-
-    np.save(tmp / "A.npy", np.random.default_rng(0).standard_normal((12, 8)))
-    return [str(tmp / "A.npy")]
+    return [example_matrix(tmp, (12, 8))]
 
 
 register_command(Command(

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import sys
 import time
+import json
 from pathlib import Path
 from typing import Any
 
 from ..._results import Result, Rigour, Status
 from ..._validation import InputValueError
+from ..progress import Progress
 from ..registry import ANALYSES, Command, discover, register_command, register_group
 
 
@@ -36,35 +36,22 @@ def load_grid(path: str) -> Any:
     return data
 
 
-class _LineProgress:
-    """Per-point progress on stderr: a tqdm bar on a terminal, one line per point otherwise."""
+class _SweepProgress:
+    """The sweep runner's ``progress(done, failed, remaining, note)`` on :class:`~linalg_lab.app.progress.Progress`
+    (a tqdm bar on a terminal, one line per point with the ETA otherwise)."""
 
     def __init__(self, label: str) -> None:
-        from ..progress import progress_mode
-
-        self.mode = progress_mode()
         self.label = label
-        self.t0 = time.perf_counter()
-        self.bar = None
+        self.bar: Progress | None = None
+        self.t0 = time.perf_counter()  # the sweep starts now; the total is known at the first point
 
     def __call__(self, done: int, failed: int, remaining: int, note: str) -> None:
-        if self.mode == "off":
-            return
-        el = time.perf_counter() - self.t0
-        eta = el / done * remaining if done else float("nan")
-        if self.mode == "bar":
-            if self.bar is None:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=done + remaining, desc=self.label, file=sys.stderr)
-            self.bar.update(1)
-            self.bar.set_postfix_str(f"failed {failed}")
-            if remaining == 0:
-                self.bar.close()
-        else:
-            sys.stderr.write(f"[{self.label} {el:7.1f} s] done {done}, failed {failed}, remaining {remaining}, "
-                             f"eta {eta:.0f} s: {note}\n")
-            sys.stderr.flush()
+        if self.bar is None:
+            self.bar = Progress(done + remaining, self.label).__enter__()
+            self.bar.t0 = self.t0
+        self.bar.update(1, f"failed {failed}; {note}")
+        if remaining == 0:
+            self.bar.__exit__(None, None, None)
 
 
 def _sweep_args(p: argparse.ArgumentParser) -> None:
@@ -88,7 +75,7 @@ def _sweep_runner(name: str):
         grid = load_grid(args.grid)
         return run_sweep(ANALYSES[name], grid, store=args.store, executor=args.scheduler, workers=args.workers,
                          resume=args.resume, retry_failed=args.retry_failed, retries=args.retries,
-                         root_seed=args.seed, progress=_LineProgress(f"sweep {name}"))
+                         root_seed=args.seed, progress=_SweepProgress(f"sweep {name}"))
     return run
 
 
