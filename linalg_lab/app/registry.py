@@ -83,6 +83,8 @@ class ReportContext:
     seed: int = 0
     section: str = ""
     on_case: Callable[[str, str], None] | None = dataclasses.field(default=None, repr=False)
+    executor: str | None = "serial"
+    workers: int | None = None
 
     def figure_path(self, name: str) -> Path:
         """Path for a figure file (PNG) inside the report's figure folder."""
@@ -92,6 +94,39 @@ class ReportContext:
         """Announce that the section starts the case ``name`` (a progress line on stderr)."""
         if self.on_case is not None:
             self.on_case(self.section, name)
+
+    def sweep(self, analysis: str, grid: Any) -> list[dict[str, Any]]:
+        """Run the registered analysis ``analysis`` over ``grid`` with :func:`linalg_lab.sweep.run` and
+        return the points' results (``to_dict()``, grid order).
+
+        The rows go to the store ``out_dir/sweeps/<analysis>/`` (points already there are reused:
+        the report clears the folder unless ``--resume``), on ``executor`` (in-process by default;
+        ``linalg-lab report --scheduler/--workers`` choose local processes or Dask).  A point that
+        failed fails the section with its reason: nothing is left out silently.
+        """
+        from .. import __version__
+        from ..sweep import Store, expand_grid, point_key
+        from ..sweep import run as run_sweep
+
+        an = ANALYSES[analysis]
+        points = expand_grid(grid)
+        folder = self.out_dir / "sweeps" / analysis
+        total = len(points)
+
+        def progress(done: int, failed: int, remaining: int, note: str) -> None:
+            self.case(f"{analysis} {done}/{done + remaining}" + (f" ({failed} failed)" if failed else ""))
+
+        self.case(f"{analysis}: {total} point(s) -> {folder}")
+        res = run_sweep(an, points, store=folder, executor=self.executor, workers=self.workers, resume=True,
+                        root_seed=self.seed, progress=progress)
+        with Store(folder) as st:
+            latest = st.latest(analysis)
+        rows = [latest[point_key(analysis, an.params(p), __version__)] for p in points]
+        bad = [r for r in rows if r.failed]
+        if bad:
+            raise RuntimeError(f"sweep {analysis}: {len(bad)} of {total} point(s) failed ({res.executor}); first: "
+                                 f"{bad[0].params}: {bad[0].reason}; rows in {folder}")
+        return [r.result_dict() or {} for r in rows]
 
     def track(self, items: Iterable[T], name: Callable[[T], str] | None = None) -> Iterator[T]:
         """Iterate over ``items`` announcing each as a case (``name(item)``, or the key of a pair)."""

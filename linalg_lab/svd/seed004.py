@@ -15,7 +15,8 @@ from .._validation import InputValueError, check_int, check_option
 from ._penalty import PENALTY_CONFIGS, penalty_init, penalty_run
 from ._ratios import lapack_ratios
 
-__all__ = ["SEED004_SHAPES", "Seed004Result", "reproduce_seed004", "ACCURACY_LEVELS"]
+__all__ = ["SEED004_SHAPES", "Seed004Result", "Seed004Batch", "reproduce_seed004", "seed004_batch", "collect_seed004",
+           "ACCURACY_LEVELS"]
 
 #: The blog's test matrices (uniform [0, 1) entries).
 SEED004_SHAPES: tuple[tuple[int, int], ...] = ((5, 4), (4, 4), (7, 4), (4, 3))
@@ -66,13 +67,234 @@ class Seed004Result(Result):
         return "\n".join(lines)
 
 
-def _quantile_curve(losses: NDArray, points: int = 300) -> NDArray:
-    T = losses.shape[1]
-    idx = np.unique(np.geomspace(1, T, min(points, T)).astype(int) - 1)
+#: Loss-curve samples kept per seed: geometrically spaced steps (a log-log plot needs no more).
+CURVE_POINTS = 300
+
+
+def _curve_steps(steps: int, points: int = CURVE_POINTS) -> NDArray[np.intp]:
+    """The step indices (0-based) at which loss curves are kept: geometric from 1 to ``steps``."""
+    return np.unique(np.geomspace(1, steps, min(points, steps)).astype(int) - 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Seed004Batch(Result):
+    """One (shape, method) batch of seeds: what each seed reached, and its loss curve.
+
+    The unit a sweep stores (``linalg-lab sweep seed004``); :func:`collect_seed004` turns batches
+    into the :class:`Seed004Result` that :func:`reproduce_seed004` returns.  Non-finite values (a
+    diverged run) are stored as JSON ``null`` and read back as ``inf``.
+
+    Attributes
+    ----------
+    shape : str
+        ``"{m}x{n}"``.
+    method : str
+    steps : int
+    seeds : list of int
+        The experiment's seeds (matrix ``default_rng([314, s])``, start ``default_rng(s)``).
+    error : list of float
+        Normwise singular-value error ``max |s - s_LAPACK| / s_1`` per seed (inf if not finite).
+    finite, lapack_level, collapsed, stalled : list of bool
+        Per seed: the run stayed finite; every LAPACK test ratio below 50; a singular value stuck
+        at 0 while the true one is above ``1e-3 s_1``; the loss fell by less than 2x over the
+        second half of the run (and the error is above 1e-8).
+    final_loss : list of float
+    curve_steps : list of int
+        0-based steps at which ``curves`` samples the loss (geometric, at most 300).
+    curves : list of list of float
+        Per seed, the loss at ``curve_steps``.
+    median_error, diverged : float
+        Summaries of this batch (median error; fraction of seeds that diverged).
+    elapsed_s : float
+        Wall time of the batch (all seeds run together, vectorised).
+    """
+
+    shape: str
+    method: str
+    steps: int
+    seeds: list[int]
+    error: list[float]
+    finite: list[bool]
+    lapack_level: list[bool]
+    collapsed: list[bool]
+    stalled: list[bool]
+    final_loss: list[float]
+    curve_steps: list[int]
+    curves: list[list[float]]
+    median_error: float
+    diverged: float
+    elapsed_s: float
+    status: Status
+    reason: str
+    rigour: Rigour = Rigour.NUMERICAL
+
+    def summary(self) -> str:
+        return (f"seed-004 batch {self.shape} {self.method}: {len(self.seeds)} seed(s) x {self.steps} steps; "
+                f"median error {self.median_error:.2e}, diverged {self.diverged:.0%}")
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Seed004Batch":
+        """Rebuild a batch from its ``to_dict()`` (as stored by a sweep): ``null`` -> inf."""
+        def num(v: Any) -> float:
+            return math.inf if v is None else float(v)
+
+        return cls(shape=str(d["shape"]), method=str(d["method"]), steps=int(d["steps"]),
+                   seeds=[int(x) for x in d["seeds"]], error=[num(x) for x in d["error"]],
+                   finite=[bool(x) for x in d["finite"]], lapack_level=[bool(x) for x in d["lapack_level"]],
+                   collapsed=[bool(x) for x in d["collapsed"]], stalled=[bool(x) for x in d["stalled"]],
+                   final_loss=[num(x) for x in d["final_loss"]], curve_steps=[int(x) for x in d["curve_steps"]],
+                   curves=[[num(x) for x in c] for c in d["curves"]], median_error=num(d["median_error"]),
+                   diverged=float(d["diverged"]), elapsed_s=float(d["elapsed_s"]),
+                   status=Status(d["status"]), reason=str(d["reason"]))
+
+
+def _check_shape(shape: Any, func: str) -> tuple[int, int]:
+    if isinstance(shape, str):
+        try:
+            m, n = (int(x) for x in shape.lower().split("x"))
+        except ValueError:
+            raise InputValueError(f"{func}: 'shape' must look like '5x4' or (5, 4), got {shape!r}") from None
+    else:
+        sh = tuple(int(x) for x in shape)
+        if len(sh) != 2:
+            raise InputValueError(f"{func}: 'shape' must be (m, n), got {shape!r}")
+        m, n = sh
+    if min(m, n) < 1:
+        raise InputValueError(f"{func}: each shape must be (m, n) with m, n >= 1, got {(m, n)}")
+    return m, n
+
+
+def _seed_list(seeds: int | Sequence[int], func: str) -> list[int]:
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        return list(range(check_int(seeds, "seeds", func=func, minimum=1)))
+    out = [check_int(s, "seeds", func=func, minimum=0) for s in seeds]
+    if not out:
+        raise InputValueError(f"{func}: 'seeds' must be a positive int or a non-empty sequence")
+    return out
+
+
+def seed004_batch(shape: str | tuple[int, int], method: str, seeds: int | Sequence[int], *,
+                  steps: int = 20_000) -> Seed004Batch:
+    """Run seed 004's penalty SVD for one shape and one optimiser on a batch of seeds.
+
+    Parameters
+    ----------
+    shape : str or (m, n)
+        ``"5x4"`` or ``(5, 4)``.
+    method : {"penalty-sgd", "penalty-adam"}
+    seeds : int or sequence of int
+        Number of seeds (0, 1, ...) or the seeds themselves (see :func:`reproduce_seed004`).
+    steps : int
+        Full-batch steps.
+
+    Returns
+    -------
+    Seed004Batch
+
+    Examples
+    --------
+    >>> b = seed004_batch("4x3", "penalty-sgd", [0, 1], steps=200)
+    >>> b.seeds, len(b.curves), b.curve_steps[-1]
+    ([0, 1], 2, 199)
+    """
+    func = "seed004_batch"
+    m, n = _check_shape(shape, func)
+    seed_list = _seed_list(seeds, func)
+    steps = check_int(steps, "steps", func=func, minimum=2)
+    cfg = PENALTY_CONFIGS[check_option(method, "method", tuple(PENALTY_CONFIGS), func=func)]
+    k, B = min(m, n), len(seed_list)
+    Ms = np.stack([np.random.default_rng([314, sd]).random((m, n)) for sd in seed_list])
+    ref = np.linalg.svd(Ms, compute_uv=False)
+    U, d, V = penalty_init(m, n, k, seed_list)
+    t0 = time.perf_counter()
+    U, d, V, losses, _ = penalty_run(Ms, U, d, V, cfg, steps)
+    el = time.perf_counter() - t0
+    s = d * d
+    order = np.argsort(-s, axis=1)
+    s = np.take_along_axis(s, order, axis=1)
+    U = np.take_along_axis(U, order[:, None, :], axis=2)
+    V = np.take_along_axis(V, order[:, None, :], axis=2)
+    finite = np.isfinite(losses).all(axis=1) & np.isfinite(s).all(axis=1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.where(finite, np.abs(s - ref).max(axis=1) / ref[:, 0], np.inf)
+    lap = np.zeros(B, dtype=bool)
+    for b in range(B):
+        if finite[b] and np.isfinite(U[b]).all() and np.isfinite(V[b]).all():
+            lap[b] = lapack_ratios(Ms[b], U[b], s[b], V[b].T).passed
+    # a collapsed value: d_i = 0 is stationary for the s = d*d parametrisation (the gradient
+    # in d_i is proportional to d_i), so a run that drives some d_i to 0 stays there
     with np.errstate(invalid="ignore"):
-        L = np.where(np.isfinite(losses[:, idx]), losses[:, idx], np.inf)
-        q = np.quantile(L, [0.1, 0.5, 0.9], axis=0)
-    return np.vstack([idx[None, :].astype(float), q])
+        collapsed = finite & np.any((s < 1e-6 * ref[:, :1]) & (ref > 1e-3 * ref[:, :1]), axis=1)
+    half = losses[:, steps // 2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stalled = finite & (losses[:, -1] > 0.5 * half) & (err > 1e-8)
+    idx = _curve_steps(steps)
+    curves = np.where(np.isfinite(losses[:, idx]), losses[:, idx], np.inf)
+    return Seed004Batch(
+        shape=f"{m}x{n}", method=method, steps=steps, seeds=seed_list, error=err.tolist(),
+        finite=finite.tolist(), lapack_level=lap.tolist(), collapsed=collapsed.tolist(),
+        stalled=stalled.tolist(), final_loss=np.where(finite, losses[:, -1], np.inf).tolist(),
+        curve_steps=idx.tolist(), curves=curves.tolist(), median_error=float(np.median(err)),
+        diverged=float(1 - finite.mean()), elapsed_s=el, status=Status.OK, reason=f"{B} seed(s)")
+
+
+def collect_seed004(batches: Sequence[Seed004Batch]) -> Seed004Result:
+    """Pool batches (any split of seeds, in any order) into the per-(shape, method) table and verdict.
+
+    Batches of the same (shape, method) are merged in seed order; rows keep the order in which
+    (shape, method) pairs first appear.  A seed present in two batches is refused.
+    """
+    func = "collect_seed004"
+    if not batches:
+        raise InputValueError(f"{func}: no batches to collect")
+    steps = {b.steps for b in batches}
+    if len(steps) != 1:
+        raise InputValueError(f"{func}: batches ran different step counts {sorted(steps)}")
+    T = steps.pop()
+    groups: dict[tuple[str, str], list[Seed004Batch]] = {}
+    for b in batches:
+        groups.setdefault((b.shape, b.method), []).append(b)
+    rows: list[dict[str, Any]] = []
+    curves: dict[str, NDArray] = {}
+    errors: dict[str, NDArray] = {}
+    n_seeds = set()
+    for (shape, meth), bs in groups.items():
+        seeds = [sd for b in bs for sd in b.seeds]
+        if len(set(seeds)) != len(seeds):
+            raise InputValueError(f"{func}: {shape} {meth}: a seed appears in two batches")
+        order = np.argsort(seeds, kind="stable")
+
+        def cat(field: str, dtype: Any = float) -> NDArray:
+            return np.concatenate([np.asarray(getattr(b, field), dtype=dtype) for b in bs])[order]
+
+        err, finite, lap = cat("error"), cat("finite", bool), cat("lapack_level", bool)
+        collapsed, stalled, final = cat("collapsed", bool), cat("stalled", bool), cat("final_loss")
+        C = np.concatenate([np.asarray(b.curves, dtype=float).reshape(len(b.seeds), -1) for b in bs])[order]
+        B = len(seeds)
+        n_seeds.add(B)
+        key = f"{shape} {meth}"
+        with np.errstate(invalid="ignore"):
+            q = np.quantile(C, [0.1, 0.5, 0.9], axis=0)
+        curves[key] = np.vstack([np.asarray(bs[0].curve_steps, dtype=float)[None, :], q])
+        errors[key] = err
+        fin = err[finite]
+        rows.append({
+            "shape": shape, "method": meth, "seeds": B,
+            "diverged": float(1 - finite.mean()),
+            "reach": {format(a, ".0e"): float((err <= a).mean()) for a in ACCURACY_LEVELS},
+            "lapack_level": float(lap.mean()),
+            "median_error": float(np.median(err)),
+            "p90_error": float(np.sort(err)[min(B - 1, int(math.ceil(0.9 * B)) - 1)]),
+            "best_error": float(err.min()),
+            "median_loss": float(np.median(final)),
+            "stalled": float(stalled.mean()),
+            "collapsed": float(collapsed.mean()),
+            "seconds_per_run": sum(b.elapsed_s for b in bs) / B,
+            "median_error_converged": float(np.median(fin)) if fin.size else math.inf,
+        })
+    return Seed004Result(steps=T, seeds=max(n_seeds), rows=rows, verdict=_verdict(rows, T), status=Status.OK,
+                         rigour=Rigour.NUMERICAL, reason=f"{len(rows)} (shape, method) batches of "
+                         + "/".join(str(x) for x in sorted(n_seeds)) + " seeds", curves=curves, errors=errors)
 
 
 def reproduce_seed004(*, seeds: int | Sequence[int] = 100, steps: int = 20_000,
@@ -101,10 +323,12 @@ def reproduce_seed004(*, seeds: int | Sequence[int] = 100, steps: int = 20_000,
 
     Notes
     -----
-    All seeds of a (shape, method) pair run as one batch (vectorised numpy), so 100 seeds of
-    20,000 steps cost about as much as two single runs.  Accuracy is the normwise singular-value
-    error ``max |s − s_LAPACK| / s_1``; "LAPACK-level" means every LAPACK test ratio is below 50.
-    The blog's torch initialisation (``torch.manual_seed(314)``) is replaced by numpy generators.
+    All seeds of a (shape, method) pair run as one batch (:func:`seed004_batch`, vectorised numpy),
+    so 100 seeds of 20,000 steps cost about as much as two single runs; :func:`collect_seed004`
+    pools the batches (the report and ``linalg-lab sweep seed004`` store batches and pool them the
+    same way).  Accuracy is the normwise singular-value error ``max |s − s_LAPACK| / s_1``;
+    "LAPACK-level" means every LAPACK test ratio is below 50.  The blog's torch initialisation
+    (``torch.manual_seed(314)``) is replaced by numpy generators.
 
     Examples
     --------
@@ -113,76 +337,18 @@ def reproduce_seed004(*, seeds: int | Sequence[int] = 100, steps: int = 20_000,
     ['penalty-sgd', 'penalty-adam']
     """
     func = "reproduce_seed004"
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        seed_list = list(range(check_int(seeds, "seeds", func=func, minimum=1)))
-    else:
-        seed_list = [check_int(s, "seeds", func=func, minimum=0) for s in seeds]
-        if not seed_list:
-            raise InputValueError(f"{func}: 'seeds' must be a positive int or a non-empty sequence")
+    seed_list = _seed_list(seeds, func)
     steps = check_int(steps, "steps", func=func, minimum=2)
     for meth in methods:
         check_option(meth, "methods", tuple(PENALTY_CONFIGS), func=func)
-    shapes = [tuple(int(x) for x in sh) for sh in shapes]
+    shapes = [_check_shape(sh, func) for sh in shapes]
+    batches = []
     for sh in shapes:
-        if len(sh) != 2 or min(sh) < 1:
-            raise InputValueError(f"{func}: each shape must be (m, n) with m, n >= 1, got {sh}")
-    rows: list[dict[str, Any]] = []
-    curves: dict[str, NDArray] = {}
-    errors: dict[str, NDArray] = {}
-    B = len(seed_list)
-    for (m, n) in shapes:
-        k = min(m, n)
-        Ms = np.stack([np.random.default_rng([314, sd]).random((m, n)) for sd in seed_list])
-        ref = np.linalg.svd(Ms, compute_uv=False)
         for meth in methods:
-            cfg = PENALTY_CONFIGS[meth]
-            U, d, V = penalty_init(m, n, k, seed_list)
-            t0 = time.perf_counter()
-            U, d, V, losses, _ = penalty_run(Ms, U, d, V, cfg, steps)
-            el = time.perf_counter() - t0
-            s = d * d
-            order = np.argsort(-s, axis=1)
-            s = np.take_along_axis(s, order, axis=1)
-            U = np.take_along_axis(U, order[:, None, :], axis=2)
-            V = np.take_along_axis(V, order[:, None, :], axis=2)
-            finite = np.isfinite(losses).all(axis=1) & np.isfinite(s).all(axis=1)
-            with np.errstate(invalid="ignore", over="ignore"):
-                err = np.where(finite, np.abs(s - ref).max(axis=1) / ref[:, 0], np.inf)
-            lap = np.zeros(B, dtype=bool)
-            for b in range(B):
-                if finite[b] and np.isfinite(U[b]).all() and np.isfinite(V[b]).all():
-                    lap[b] = lapack_ratios(Ms[b], U[b], s[b], V[b].T).passed
-            # a collapsed value: d_i = 0 is stationary for the s = d*d parametrisation (the gradient
-            # in d_i is proportional to d_i), so a run that drives some d_i to 0 stays there
-            with np.errstate(invalid="ignore"):
-                collapsed = finite & np.any((s < 1e-6 * ref[:, :1]) & (ref > 1e-3 * ref[:, :1]), axis=1)
-            half = losses[:, steps // 2]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                stalled = finite & (losses[:, -1] > 0.5 * half) & (err > 1e-8)
-            key = f"{m}x{n} {meth}"
-            curves[key] = _quantile_curve(losses)
-            errors[key] = err
-            fin = err[finite]
-            rows.append({
-                "shape": f"{m}x{n}", "method": meth, "seeds": B,
-                "diverged": float(1 - finite.mean()),
-                "reach": {format(a, ".0e"): float((err <= a).mean()) for a in ACCURACY_LEVELS},
-                "lapack_level": float(lap.mean()),
-                "median_error": float(np.median(err)),
-                "p90_error": float(np.sort(err)[min(B - 1, int(math.ceil(0.9 * B)) - 1)]),
-                "best_error": float(err.min()),
-                "median_loss": float(np.median(np.where(finite, losses[:, -1], np.inf))),
-                "stalled": float(stalled.mean()),
-                "collapsed": float(collapsed.mean()),
-                "seconds_per_run": el / B,
-                "median_error_converged": float(np.median(fin)) if fin.size else math.inf,
-            })
+            batches.append(seed004_batch(sh, meth, seed_list, steps=steps))
             if progress is not None:
-                progress(1, key)
-    verdict = _verdict(rows, steps)
-    return Seed004Result(steps=steps, seeds=B, rows=rows, verdict=verdict, status=Status.OK, rigour=Rigour.NUMERICAL,
-                         reason=f"{len(rows)} (shape, method) batches of {B} seeds", curves=curves,
-                         errors=errors)
+                progress(1, f"{sh[0]}x{sh[1]} {meth}")
+    return collect_seed004(batches)
 
 
 def _verdict(rows: list[dict[str, Any]], steps: int) -> str:

@@ -29,6 +29,13 @@ class Analysis:
         ``to_dict()`` fields tabulated by ``linalg-lab sweep summary``.
     example : mapping
         A quick grid point (seconds), used by the tests and ``--help``.
+    collect : callable, optional
+        ``collect(results) -> Result``: the stored points' ``to_dict()`` results (in grid order) ->
+        the analysis's pooled result (the seed-004 table, the nu-sweep arrays...).  The report and
+        ``linalg-lab sweep summary`` both call it, so their tables come from the same code.
+    figures : callable, optional
+        ``figures(pooled, folder) -> list of paths``: the pooled result's figures (the face layer
+        registers this; it may import matplotlib).
     """
 
     name: str
@@ -37,6 +44,8 @@ class Analysis:
     defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     summary_fields: tuple[str, ...] = ()
     example: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    collect: Callable[[list[dict[str, Any]]], Result] | None = None
+    figures: Callable[[Result, Any], list[Any]] | None = None
 
     def params(self, point: Mapping[str, Any]) -> dict[str, Any]:
         """The full parameters of a grid point (defaults filled in); unknown names are refused."""

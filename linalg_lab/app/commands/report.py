@@ -14,6 +14,12 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quick", action="store_true", help="smaller cases (used by the test suite)")
     p.add_argument("--no-certify", action="store_true", help="skip the proofs_check certificates")
     p.add_argument("--seed", type=int, default=0, help="root seed of the report's random cases")
+    p.add_argument("--scheduler", default="serial",
+                   help="where the sections' sweeps run: 'serial' (this process, default), 'local' (local "
+                        "processes), 'dask-local' (a Dask LocalCluster) or a Dask scheduler address tcp://host:8786")
+    p.add_argument("--workers", type=int, default=None, help="processes or Dask workers for the sweeps")
+    p.add_argument("--resume", action="store_true",
+                   help="reuse the sweep points already stored in OUT/sweeps (default: start afresh)")
 
 
 def _run(args: argparse.Namespace) -> Result:
@@ -22,7 +28,8 @@ def _run(args: argparse.Namespace) -> Result:
     from ..report import build_report
 
     return build_report(Path(args.out), sections=args.section or None, quick=args.quick,
-                        certify=not args.no_certify, seed=args.seed)
+                        certify=not args.no_certify, seed=args.seed,
+                        executor=args.scheduler, workers=args.workers, resume=args.resume)
 
 
 register_command(Command(

@@ -86,6 +86,7 @@ class SweepSummary(Result):
     store: str
     analyses: dict[str, Any]
     figures: list[str]
+    pooled: dict[str, Result]
     status: Status
     reason: str
     rigour: Rigour = Rigour.NUMERICAL
@@ -99,6 +100,9 @@ class SweepSummary(Result):
             for r in a["rows"][:200]:
                 vals = [r["params"]] + [_fmt(r.get(f)) for f in a["fields"]] + [r["status"][:30], f"{r['elapsed_s']:.2f}"]
                 lines.append("  " + " | ".join(str(v) for v in vals))
+            if name in self.pooled:
+                lines.append("")
+                lines.append(self.pooled[name].summary())
         return "\n".join(lines)
 
 
@@ -109,7 +113,8 @@ def _fmt(v: Any) -> str:
 def _summary_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("store", help="store folder written by 'linalg-lab sweep ANALYSIS'")
     p.add_argument("--analysis", default=None, help="only this analysis (default: all in the store)")
-    p.add_argument("--plots", default=None, help="folder for figures (one per analysis with numeric fields)")
+    p.add_argument("--plots", default=None, help="folder for figures: one per analysis with numeric fields, and "
+                   "the report's figures for analyses that pool their points (seed004, nu-sweep)")
 
 
 def _summary_run(args: argparse.Namespace) -> Result:
@@ -119,6 +124,7 @@ def _summary_run(args: argparse.Namespace) -> Result:
         raise InputValueError(f"sweep summary: no sweep store in {args.store}")
     out: dict[str, Any] = {}
     figures: list[str] = []
+    pooled: dict[str, Result] = {}
     with Store(args.store) as st:
         names = [args.analysis] if args.analysis else st.analyses()
         for name in names:
@@ -133,14 +139,20 @@ def _summary_run(args: argparse.Namespace) -> Result:
             out[name] = {"points": len(rows), "failed": sum(r["failed"] for r in rows),
                          "not_ok": sum(1 for r in latest if not r.ok and not r.failed), "fields": fields,
                          "rows": rows}
+            done = [r.result_dict() for r in latest if not r.failed]
+            if an is not None and an.collect is not None and done:
+                # the analysis's own pooling: the same tables (and figures) as the report's
+                pooled[name] = an.collect(done)
             if args.plots and rows:
                 from ..plots.sweep import plot_sweep
 
                 f = plot_sweep(name, rows, fields, Path(args.plots))
                 if f is not None:
                     figures.append(str(f))
+                if name in pooled and an.figures is not None:
+                    figures += [str(p) for p in an.figures(pooled[name], Path(args.plots))]
     failed = sum(a["failed"] for a in out.values())
-    return SweepSummary(store=str(args.store), analyses=out, figures=figures,
+    return SweepSummary(store=str(args.store), analyses=out, figures=figures, pooled=pooled,
                         status=Status.OK if not failed else Status.SOLVER_FAILED,
                         reason="ok" if not failed else f"{failed} stored point(s) failed")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -203,11 +204,19 @@ def report_schema() -> dict[str, Any]:
 
 def build_report(out_dir: Path | str = "linalg-lab-report", *, sections: list[str] | None = None,
                  quick: bool = False, certify: bool = True, seed: int = 0,
-                 progress: Progress | None = None) -> ReportResult:
+                 progress: Progress | None = None, executor: str | None = "serial", workers: int | None = None,
+                 resume: bool = False) -> ReportResult:
     """Build the report into ``out_dir``: ``report.md``, ``report.html``, ``report.json``, ``figures/``.
 
     A section that raises, or whose acceptance checks fail, is reported as failed with a one-line
     reason; the other sections still run.
+
+    The sections' sweeps (seed-004 seeds, the alignment nu-sweep, the 2->q families) run through
+    :func:`linalg_lab.sweep.run` on ``executor`` (``"serial"``: in this process; ``"local"``: local
+    processes; ``"dask-local"`` or a scheduler address: Dask) and store every point in
+    ``out_dir/sweeps/<analysis>/``; ``linalg-lab sweep summary out_dir/sweeps/<analysis>`` prints the
+    same tables.  The folder is cleared first unless ``resume`` (then stored points are reused, e.g.
+    after an interrupted full-size report).
     """
     from ..._validation import check_option
 
@@ -216,6 +225,8 @@ def build_report(out_dir: Path | str = "linalg-lab-report", *, sections: list[st
     for n in names:
         check_option(n, "section", tuple(all_secs), func="build_report")
     out = Path(out_dir)
+    if not resume and (out / "sweeps").is_dir():
+        shutil.rmtree(out / "sweeps")  # the report's own sweep stores: regenerated like report.md
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
     records: list[SectionRecord] = []
@@ -224,7 +235,7 @@ def build_report(out_dir: Path | str = "linalg-lab-report", *, sections: list[st
         for n in names:
             prog.case(n, "start")
             ctx = ReportContext(out_dir=out, fig_dir=fig_dir, quick=quick, certify=certify, seed=seed,
-                                section=n, on_case=prog.case)
+                                section=n, on_case=prog.case, executor=executor, workers=workers)
             rec = _run_section(all_secs[n], ctx, out)
             records.append(rec)
             prog.update(1, f"{n}: {'ok' if rec.ok else 'FAILED'} ({rec.elapsed_s:.1f} s)")

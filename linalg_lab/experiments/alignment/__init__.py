@@ -107,7 +107,7 @@ from .model import (
     resolve_gamma,
 )
 from .spectra import NormEstimate, TopTriplets, operator_norm, top_singular_triplets, warm_norm_estimate
-from .sweep import SweepResult, nu_sweep
+from .sweep import NuSweepPoint, SweepResult, collect_nu_sweep, nu_sweep, nu_sweep_point
 from .training import HISTORY_KEYS, TrainResult, train
 
 __all__ = [
@@ -145,6 +145,9 @@ __all__ = [
     "train",
     "compare_runs",
     "nu_sweep",
+    "nu_sweep_point",
+    "collect_nu_sweep",
+    "NuSweepPoint",
     "run_experiment",
     "experiment_names",
     "experiment_epochs",

@@ -19,7 +19,7 @@ from .decomposition import mu_exact
 from .model import ACTIVATIONS, SCALINGS, gradient, resolve_gamma
 from .spectra import top_triplets_body, warm_norm_body
 
-__all__ = ["SweepResult", "nu_sweep"]
+__all__ = ["SweepResult", "NuSweepPoint", "nu_sweep", "nu_sweep_point", "collect_nu_sweep"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,6 +103,141 @@ def _analyse(D: SpikedData, W: NDArray, a: NDArray, act: str, gamma: float, n: i
             "g": float(s[0])}
 
 
+_KEYS = ("aq", "ar", "ratio", "s1", "sp", "e", "g")
+
+
+@dataclasses.dataclass(frozen=True)
+class NuSweepPoint(Result):
+    """One (nu, seed) data draw of the nu-sweep: the gradient analysis for every activation and scaling.
+
+    The unit a sweep stores (``linalg-lab sweep nu-sweep``); :func:`collect_nu_sweep` assembles
+    points into the :class:`SweepResult` that :func:`nu_sweep` returns.
+
+    Attributes
+    ----------
+    base : str
+    nu : float
+    seed : int
+        The experiment's seed (data ``spiked_data(..., seed=seed)``, weights ``init_weights(..., seed=seed)``).
+    activations, scalings : list of str
+    values : dict
+        ``"{activation}/{scaling}"`` -> {"aq", "ar", "ratio", "s1", "sp", "e", "g"} (see
+        :class:`SweepResult`: alignments with q and the residue, sigma_2/sigma_1, ||S1||, ||S12 + S2||,
+        ||E||, ||G||).
+    """
+
+    base: str
+    nu: float
+    seed: int
+    activations: list[str]
+    scalings: list[str]
+    values: dict[str, dict[str, float]]
+    elapsed_s: float
+    status: Status
+    reason: str
+    rigour: Rigour = Rigour.NUMERICAL
+
+    def summary(self) -> str:
+        return f"nu-sweep point nu={self.nu:g}, seed {self.seed} ({self.base}): {len(self.values)} (activation, scaling)"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "NuSweepPoint":
+        """Rebuild a point from its ``to_dict()`` (as stored by a sweep): ``null`` -> nan."""
+        return cls(base=str(d["base"]), nu=float(d["nu"]), seed=int(d["seed"]),
+                   activations=list(d["activations"]), scalings=list(d["scalings"]),
+                   values={k: {f: math.nan if x is None else float(x) for f, x in v.items()}
+                           for k, v in d["values"].items()},
+                   elapsed_s=float(d["elapsed_s"]), status=Status(d["status"]), reason=str(d["reason"]))
+
+
+def _check_lists(activations: Sequence[str], scalings: Sequence[str], func: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if isinstance(activations, str):
+        activations = (activations,)
+    if isinstance(scalings, str):
+        scalings = (scalings,)
+    acts = tuple(check_option(v, "activations", tuple(ACTIVATIONS), func=func) for v in activations)
+    scs = tuple(check_option(v, "scalings", tuple(SCALINGS), func=func) for v in scalings)
+    if not acts or not scs:
+        raise InputValueError(f"{func}: 'activations' and 'scalings' must be non-empty")
+    return acts, scs
+
+
+def nu_sweep_point(base: str | AlignmentConfig, nu: float, seed: int, *,
+                   activations: Sequence[str] = ("relu", "sigmoid", "tanh"),
+                   scalings: Sequence[str] = ("ntk", "mean-field")) -> NuSweepPoint:
+    """The gradient at initialisation for one spike strength and seed, every activation and scaling.
+
+    One data draw and one weight draw are shared by all (activation, scaling) pairs, as in
+    :func:`nu_sweep` (which is this function over a grid followed by :func:`collect_nu_sweep`).
+
+    Examples
+    --------
+    >>> p = nu_sweep_point("tiny-paper", 0.75, 0, activations=("relu",), scalings=("ntk",))
+    >>> sorted(p.values), p.values["relu/ntk"]["aq"] > 0.5
+    (['relu/ntk'], True)
+    """
+    func = "nu_sweep_point"
+    t0 = time.perf_counter()
+    cfg = get_config(base)
+    nu = check_real(nu, "nu", func=func, lo=0.0)
+    sd = check_int(seed, "seed", func=func, minimum=0)
+    acts, scs = _check_lists(activations, scalings, func)
+    D = spiked_data(cfg.n, cfg.d, nu=nu, alpha=cfg.alpha, teacher=cfg.teacher, n_index=cfg.n_index,
+                    noise=cfg.noise, n_test=1, seed=sd)
+    W, a = init_weights(cfg.m, cfg.d, outer=cfg.outer, outer_scale=cfg.outer_scale, seed=sd)
+    Z = D.X @ W.T
+    values: dict[str, dict[str, float]] = {}
+    for act in acts:
+        s_fn, ds_fn = ACTIVATIONS[act]
+        H, Sp = s_fn(Z), ds_fn(Z)
+        mu = mu_exact(W, act, D.zeta, D.q, D.bulk_eigenvalues)
+        for sc in scs:
+            gamma = resolve_gamma(sc, cfg.m, outer_scale=cfg.outer_scale)
+            values[f"{act}/{sc}"] = _analyse(D, W, a, act, gamma, cfg.n, sd, H, Sp, mu)
+    return NuSweepPoint(base=cfg.name, nu=nu, seed=sd, activations=list(acts), scalings=list(scs), values=values,
+                        elapsed_s=time.perf_counter() - t0, status=Status.OK, reason="ok")
+
+
+def collect_nu_sweep(points: Sequence[NuSweepPoint]) -> SweepResult:
+    """Assemble points (any order) into the (nu, activation, scaling, seed) arrays of :class:`SweepResult`.
+
+    The points must form a full grid: one per (nu, seed) for the same base, activations and
+    scalings; a missing or repeated point is an error (nothing is filled in silently).
+    """
+    func = "collect_nu_sweep"
+    if not points:
+        raise InputValueError(f"{func}: no points to collect")
+    p0 = points[0]
+    for p in points:
+        if (p.base, p.activations, p.scalings) != (p0.base, p0.activations, p0.scalings):
+            raise InputValueError(f"{func}: points mix bases, activations or scalings "
+                                  f"({p.base} {p.activations} {p.scalings} vs {p0.base} {p0.activations} {p0.scalings})")
+    nus = tuple(sorted({p.nu for p in points}))
+    seeds = sorted({p.seed for p in points})
+    have = {(p.nu, p.seed): p for p in points}
+    if len(have) != len(points):
+        raise InputValueError(f"{func}: a (nu, seed) point appears twice")
+    missing = [(nu, sd) for nu in nus for sd in seeds if (nu, sd) not in have]
+    if missing:
+        raise InputValueError(f"{func}: the grid is incomplete; missing (nu, seed) points {missing[:5]}")
+    acts, scs = tuple(p0.activations), tuple(p0.scalings)
+    shape = (len(nus), len(acts), len(scs), len(seeds))
+    out = {k: np.full(shape, np.nan) for k in _KEYS}
+    for inu, nu in enumerate(nus):
+        for isd, sd in enumerate(seeds):
+            vals = have[(nu, sd)].values
+            for ia, act in enumerate(acts):
+                for isc, sc in enumerate(scs):
+                    for k in _KEYS:
+                        out[k][inu, ia, isc, isd] = vals[f"{act}/{sc}"][k]
+    return SweepResult(
+        nus=nus, activations=acts, scalings=scs, seeds=len(seeds), base=p0.base,
+        alignment_q=out["aq"], alignment_residue=out["ar"], sv_ratio=out["ratio"], norm_S1=out["s1"],
+        norm_spike=out["sp"], norm_E=out["e"], norm_G=out["g"], elapsed_s=sum(p.elapsed_s for p in points),
+        rigour=Rigour.NUMERICAL, status=Status.OK, reason="sweep finished",
+    )
+
+
 def nu_sweep(
     base: str | AlignmentConfig = "paper", *, nus: Sequence[float] = NU_GRID,
     activations: Sequence[str] = ("relu", "sigmoid", "tanh"), scalings: Sequence[str] = ("ntk", "mean-field"),
@@ -133,6 +268,11 @@ def nu_sweep(
     -------
     SweepResult
 
+    Notes
+    -----
+    This is :func:`nu_sweep_point` at every (nu, seed) followed by :func:`collect_nu_sweep`; the
+    report and ``linalg-lab sweep nu-sweep`` store the points and collect them the same way.
+
     Examples
     --------
     >>> sw = nu_sweep("tiny-paper", nus=(0.0, 0.75), activations=("relu",), scalings=("ntk",), seeds=1)
@@ -140,36 +280,16 @@ def nu_sweep(
     ((2, 1, 1, 1), True)
     """
     func = "nu_sweep"
-    t0 = time.perf_counter()
     cfg = get_config(base)
     seeds = check_int(seeds, "seeds", func=func, minimum=1)
     nus = tuple(check_real(v, "nus", func=func, lo=0.0) for v in nus)
-    acts = tuple(check_option(v, "activations", tuple(ACTIVATIONS), func=func) for v in activations)
-    scs = tuple(check_option(v, "scalings", tuple(SCALINGS), func=func) for v in scalings)
-    if not nus or not acts or not scs:
-        raise InputValueError(f"{func}: 'nus', 'activations' and 'scalings' must be non-empty")
-    shape = (len(nus), len(acts), len(scs), seeds)
-    out = {k: np.full(shape, np.nan) for k in ("aq", "ar", "ratio", "s1", "sp", "e", "g")}
-    for inu, nu in enumerate(nus):
+    if not nus:
+        raise InputValueError(f"{func}: 'nus' must be non-empty")
+    acts, scs = _check_lists(activations, scalings, func)
+    points = []
+    for nu in nus:
         for sd in range(seeds):
-            D = spiked_data(cfg.n, cfg.d, nu=nu, alpha=cfg.alpha, teacher=cfg.teacher, n_index=cfg.n_index,
-                            noise=cfg.noise, n_test=1, seed=sd)
-            W, a = init_weights(cfg.m, cfg.d, outer=cfg.outer, outer_scale=cfg.outer_scale, seed=sd)
-            Z = D.X @ W.T
-            for ia, act in enumerate(acts):
-                s_fn, ds_fn = ACTIVATIONS[act]
-                H, Sp = s_fn(Z), ds_fn(Z)
-                mu = mu_exact(W, act, D.zeta, D.q, D.bulk_eigenvalues)
-                for isc, sc in enumerate(scs):
-                    gamma = resolve_gamma(sc, cfg.m, outer_scale=cfg.outer_scale)
-                    vals = _analyse(D, W, a, act, gamma, cfg.n, sd, H, Sp, mu)
-                    for k, v in vals.items():
-                        out[k][inu, ia, isc, sd] = v
+            points.append(nu_sweep_point(cfg, nu, sd, activations=acts, scalings=scs))
             if progress is not None:
                 progress(1)
-    return SweepResult(
-        nus=nus, activations=acts, scalings=scs, seeds=seeds, base=cfg.name,
-        alignment_q=out["aq"], alignment_residue=out["ar"], sv_ratio=out["ratio"], norm_S1=out["s1"],
-        norm_spike=out["sp"], norm_E=out["e"], norm_G=out["g"], elapsed_s=time.perf_counter() - t0,
-        rigour=Rigour.NUMERICAL, status=Status.OK, reason="sweep finished",
-    )
+    return collect_nu_sweep(points)

@@ -73,3 +73,39 @@ def test_failing_section_marks_report_failed_with_reason(tmp_path, capsys, monke
     assert "failed check(s): dummy check" in d["reason"]
     md = (tmp_path / "report.md").read_text()
     assert "**FAILED**" in md and "**Section failed:** `ZeroDivisionError: dummy section exploded`" in md
+
+
+def test_report_sweeps_are_stored_and_summarised_from_the_store(quick_report, capsys):
+    """The seed-004, nu-sweep and 2->q numbers come from sweep stores in OUT/sweeps; `sweep summary` on a
+    store pools the same table the report printed."""
+    import json
+
+    from linalg_lab.app.cli import main
+
+    out, res = quick_report
+    assert sorted(p.name for p in (out / "sweeps").iterdir()) == ["nu-sweep", "seed004", "two-to-q"]
+    assert main(["sweep", "summary", str(out / "sweeps" / "seed004"), "--json"]) == 0
+    pooled = json.loads(capsys.readouterr().out)["pooled"]["seed004"]
+    reported = json.loads((out / "report.json").read_text())["sections"]["svd"]["results"]["seed004"]
+    drop = ("seconds_per_run",)
+    assert ([{k: v for k, v in r.items() if k not in drop} for r in pooled["rows"]]
+            == [{k: v for k, v in r.items() if k not in drop} for r in reported["rows"]])
+    assert pooled["verdict"] == reported["verdict"]
+
+
+def test_report_resume_reuses_stored_points_and_a_fresh_run_starts_afresh(tmp_path):
+    from linalg_lab.app.report import build_report
+    from linalg_lab.sweep import Store
+
+    build_report(tmp_path, sections=["norms"], quick=True, certify=False)
+    store = tmp_path / "sweeps" / "two-to-q"
+    with Store(store) as st:
+        first = [(r.key, r.finished_at) for r in st.rows()]
+    assert first
+    build_report(tmp_path, sections=["norms"], quick=True, certify=False, resume=True)
+    with Store(store) as st:
+        assert [(r.key, r.finished_at) for r in st.rows()] == first  # nothing re-run, nothing rewritten
+    build_report(tmp_path, sections=["norms"], quick=True, certify=False)
+    with Store(store) as st:
+        again = [(r.key, r.finished_at) for r in st.rows()]
+    assert [k for k, _ in again] == [k for k, _ in first] and again != first  # fresh rows

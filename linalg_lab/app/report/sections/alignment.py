@@ -13,10 +13,10 @@ import numpy as np
 
 from ...._results import Rigour
 from ....experiments.alignment import (
-    CONFIGS, PAIRS, compare_runs, gradient_decomposition, init_weights, nu_sweep, spiked_data,
+    CONFIGS, NU_GRID, PAIRS, compare_runs, gradient_decomposition, init_weights, spiked_data,
 )
 from ....tolerance import record
-from ...registry import ReportContext, ReportSection, SectionOutput, register_section
+from ...registry import ANALYSES, ReportContext, ReportSection, SectionOutput, register_section
 from .. import md_table
 
 
@@ -72,7 +72,7 @@ def _run_rows(runs) -> list[list]:
 
 def build(ctx: ReportContext) -> SectionOutput:
     from ...plots import save_figure
-    from ...plots.alignment import plot_alignment, plot_angles, plot_loss, plot_norms, plot_nu_sweep
+    from ...plots.alignment import plot_alignment, plot_angles, plot_loss, plot_norms
 
     prefix = "tiny-" if ctx.quick else "small-"
     seed = int(ctx.seed)
@@ -82,8 +82,9 @@ def build(ctx: ReportContext) -> SectionOutput:
     regime = regime_checks(pairs[f"{prefix}ntk-vs-mean-field"])
     dec = _identity_check(CONFIGS["small-paper"])
     # The sweep always uses the small sizes: at n = 60 the nu-thresholds (asymptotic in n) blur.
-    ctx.case("small-nu-sweep")
-    sweep = nu_sweep("small-paper", seeds=1 if ctx.quick else 3)
+    nu_an = ANALYSES["nu-sweep"]
+    sweep = nu_an.collect(ctx.sweep("nu-sweep", {"base": ["small-paper"], "nu": list(NU_GRID),
+                                                 "seed_index": list(range(1 if ctx.quick else 3))}))
     nus = np.asarray(sweep.nus)
     small, big = np.isin(nus, (0.0, 0.125)), nus == 0.75
     res_small = float(sweep.alignment_residue[small].min())
@@ -98,7 +99,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         save_figure(plot_norms(runs), ctx.figure_path("alignment_norms.png")),
         save_figure(plot_alignment(runs), ctx.figure_path("alignment_alignment.png")),
         save_figure(plot_angles(list(pairs.values())), ctx.figure_path("alignment_angles.png")),
-        save_figure(plot_nu_sweep(sweep), ctx.figure_path("alignment_nu_sweep.png")),
+        *nu_an.figures(sweep, ctx.fig_dir),
     ]
     sweep_rows = [[act, sc] + [f"{sweep.alignment_residue[i, ia, isc].mean():.2f} / {sweep.alignment_q[i, ia, isc].mean():.2f}"
                                for i in range(len(nus))]
@@ -128,7 +129,9 @@ def build(ctx: ReportContext) -> SectionOutput:
         "![Residue and spike alignment of the gradient's leading direction](figures/alignment_alignment.png)", "",
         "![Mean (circles) and largest (crosses) principal angle between the two runs of each pair]"
         "(figures/alignment_angles.png)", "",
-        f"**nu-sweep at initialisation** ({sweep.seeds} seed(s); cells: residue / q alignment, mean over seeds):", "",
+        f"**nu-sweep at initialisation** ({sweep.seeds} seed(s); cells: residue / q alignment, mean over seeds). "
+        "Each (nu, seed) is a point of the `nu-sweep` sweep, stored in `sweeps/nu-sweep/` (`linalg-lab sweep "
+        "summary sweeps/nu-sweep` prints this table and draws this figure from the store):", "",
         md_table(["sigma", "scaling"] + [f"nu={v:g}" for v in nus], sweep_rows),
         f"Paper's claim (one residue-aligned direction for small spikes, the spike direction for strong ones): "
         f"min residue alignment at nu <= 1/8 = {res_small:.3f}, min q alignment at nu = 3/4 = {q_big:.3f}.", "",

@@ -3,12 +3,10 @@ brackets, and the approximation ratio of each bound against d (q = 4 and q = 6).
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 from ...._results import Rigour
-from ....norms import BOUNDS, make_instance, two_to_q
-from ....norms.families import gaussian_instance
+from ....norms import BOUNDS
 from ....tolerance import record
 from ...registry import ReportContext, ReportSection, SectionOutput, register_section
 from .. import md_table
@@ -29,73 +27,66 @@ RATIO_D6 = {"signs": (3, 4, 5, 6), "sparse": (3, 4, 6), "gaussian": (3, 4, 5)}
 RATIO_D6_QUICK: dict[str, tuple[int, ...]] = {}
 
 
-def _certify(res: Any, ctx: ReportContext) -> Any:
-    if not ctx.certify or res.sos_result is None:
-        return None
-    from proofs_check import certify_two_to_q
-
-    return certify_two_to_q(res)
-
-
-def _fmt(x: float) -> str:
+def _fmt(x: float | None) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.10g}"
 
 
+def _bound(point: dict[str, Any], name: str) -> float | None:
+    """The value of the registered bound ``name`` in a stored two-to-q point (None: not computed)."""
+    b = point["result"]["bounds"].get(name)
+    return None if b is None else b["value"]
+
+
 def _known(ctx: ReportContext, names: list[str], results: dict[str, Any]) -> list[list[Any]]:
-    rows = []
     cases = KNOWN_CASES[:QUICK] if ctx.quick else KNOWN_CASES
-    for fam, size, q in ctx.track(cases, name=lambda c: f"{c[0]} q={c[2]}"):
-        inst = make_instance(fam, size, seed=ctx.seed, q=q)
-        t0 = time.perf_counter()
-        res = two_to_q(inst.X, q, seed=ctx.seed)
-        cert = _certify(res, ctx)
-        dt = time.perf_counter() - t0
-        key = f"{fam} {inst.X.shape[0]}x{inst.X.shape[1]} q={q}"
-        results[key] = cert if cert is not None else res
-        truth = inst.truth
+    points = ctx.sweep("two-to-q", [{"family": f, "size": s, "q": q, "certify": ctx.certify} for f, s, q in cases])
+    rows = []
+    for (fam, _, q), pt in zip(cases, points):
+        key = f"{fam} {pt['shape']} q={q}"
+        results[key] = pt
+        cert = pt["certificate"]
+        truth = pt["truth"]
         # rows rounded to float64 (orthogonal Q, polygon) know the truth only to truth_rtol
-        slack = inst.truth_rtol
-        lo, up = (cert.lower, cert.upper) if cert is not None else (res.lower, res.upper)
+        slack = pt["truth_rtol"]
+        lo, up = pt["lower"], pt["upper"]
         # acceptance: the truth lies in the bracket; measured as the relative distance outside it
         outside = max(0.0, lo - truth * (1 + slack), truth * (1 - slack) - up) / truth
         record(f"norms {key}: truth inside the {'certified' if cert else 'numerical'} bracket", outside,
                0.0, kind="relative")
         if cert is not None:
             # a tight relaxation must give 'exact (certified)'; a known gap instance must be proved 'gap'
-            want = "exact (certified)" if inst.sos_exact else "gap"
-            record(f"norms {key}: outcome {want}", 0.0 if cert.outcome == want else 1.0, 0.0,
-                   kind="absolute", detail=cert.outcome)
-        vals = [_fmt(res.bounds[n].value) if n in res.bounds else "n/a" for n in names]
-        rows.append([fam, f"{inst.X.shape[0]}x{inst.X.shape[1]}", q, f"{truth:.10g}", *vals,
-                     _fmt(lo), _fmt(up), cert.outcome if cert is not None else "numerical", f"{dt:.2f}"])
+            want = "exact (certified)" if pt["sos_exact"] else "gap"
+            record(f"norms {key}: outcome {want}", 0.0 if pt["outcome"] == want else 1.0, 0.0,
+                   kind="absolute", detail=pt["outcome"])
+        vals = [_fmt(v) if (v := _bound(pt, n)) is not None else "n/a" for n in names]
+        rows.append([fam, pt["shape"], q, f"{truth:.10g}", *vals, _fmt(lo), _fmt(up), pt["outcome"],
+                     f"{pt['elapsed_s']:.2f}"])
     return rows
 
 
 def _ratios(ctx: ReportContext, q: int, sizes: dict[str, tuple[int, ...]], results: dict[str, Any]):
+    grid = [{"family": fam, "size": d, "q": q, "certify": ctx.certify} for fam, ds in sizes.items() for d in ds]
+    points = ctx.sweep("two-to-q", grid)
     ratios: dict[str, dict[str, list[tuple[int, float]]]] = {}
     rows = []
-    for fam, ds in sizes.items():
-        ratios[fam] = {}
-        for d in ctx.track(ds, name=lambda d, fam=fam: f"ratio q={q} {fam} d={d}"):
-            inst = (gaussian_instance(d, seed=ctx.seed, q=q) if fam == "gaussian"
-                    else make_instance(fam, d, seed=ctx.seed, q=q))
-            res = two_to_q(inst.X, q, seed=ctx.seed)
-            cert = _certify(res, ctx)
-            if inst.truth is not None:
-                truth, src = inst.truth, "known"
-            elif cert is not None and cert.certified:
-                truth, src = cert.lower, "certified lower"
-            else:
-                truth, src = res.lower, "power method"
-            results[f"ratio q={q} {fam} d={d}"] = cert if cert is not None else res
-            row = [fam, d, q, f"{truth:.8g} ({src})"]
-            for name, est in res.bounds.items():
-                r = est.value / truth if truth > 0 else math.nan
-                ratios[fam].setdefault(name, []).append((d, r))
-            for name in _names():
-                est = res.bounds.get(name)
-                row.append(f"{est.value / truth:.4f}" if est is not None and truth > 0 else "n/a")
-            rows.append(row)
+    for g, pt in zip(grid, points):
+        fam, d = g["family"], g["size"]
+        cert = pt["certificate"]
+        if pt["truth"] is not None:
+            truth, src = pt["truth"], "known"
+        elif cert is not None and cert["certified"]:
+            truth, src = cert["lower"], "certified lower"
+        else:
+            truth, src = pt["result"]["lower"], "power method"
+        results[f"ratio q={q} {fam} d={d}"] = pt
+        row = [fam, d, q, f"{truth:.8g} ({src})"]
+        for name, est in pt["result"]["bounds"].items():
+            r = est["value"] / truth if truth > 0 and est["value"] is not None else math.nan
+            ratios.setdefault(fam, {}).setdefault(name, []).append((d, r))
+        for name in _names():
+            v = _bound(pt, name)
+            row.append(f"{v / truth:.4f}" if v is not None and truth > 0 else "n/a")
+        rows.append(row)
     return ratios, rows
 
 
@@ -122,7 +113,9 @@ def build(ctx: ReportContext) -> SectionOutput:
         "All values are NORMS ||X||_(2->q) = max_{|v|=1} ||Xv||_q. The bounds are the entries of "
         "`linalg_lab.norms.BOUNDS` (numerical); `cert.` columns are the rigorous bracket of "
         "`proofs_check.certify_two_to_q` (exact projection of the SoS Gram matrix + Arb-verified "
-        "Cholesky; lower bound evaluated in Arb).", "",
+        "Cholesky; lower bound evaluated in Arb). Every instance is a point of the `two-to-q` sweep "
+        "(`linalg_lab.sweep`, stored in `sweeps/two-to-q/`; `linalg-lab sweep summary sweeps/two-to-q` "
+        "lists them), seeded from the report's root seed.", "",
         "### The registered bounds and their approximation factors", "",
         md_table(["bound", "side", "what", "approximation factor"], factor_rows), "",
         "### Families with known values", "",
