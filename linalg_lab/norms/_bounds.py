@@ -301,6 +301,17 @@ def two_to_q_spectral(X: ArrayLike, q: float = 4) -> TwoToQSpectralResult:
     For q = 4 it approximates the norm within a factor d^(1/4) (Barak et al. 2012; Hopkins and
     Tiegel call it the spectral baseline).  The top eigenvector is rounded to a unit v.
 
+    Approximation factor for every even q = 2k: ``upper <= d^(1/2 - 1/q) ||X||_{2->q}``.  Let Y be
+    the n x d^k matrix with rows ``x_i^(x)k``, so ``lambda_max(G^(o k)) = ||Y||_2^2 = max ||Y w||_2^2``
+    over unit ``w`` in ``(R^d)^(x)k``.  For a rank-one ``w = a_1 (x) ... (x) a_k``,
+    ``(Y w)_i = prod_l (x_i . a_l)`` and Hoelder's inequality with k exponents 2k gives
+    ``||Y w||_2 <= prod_l ||X a_l||_{2k} <= ||X||_{2->q}^k prod_l ||a_l||``; by the triangle
+    inequality ``||Y w||_2 <= ||X||_{2->q}^k ||w||_*`` (the tensor nuclear norm).  Flattening w to a
+    d x d^(k-1) matrix and recursing gives ``||w||_* <= d^((k-1)/2) ||w||_F``.  Hence
+    ``lambda_max <= d^(k-1) ||X||_{2->q}^(2k)`` and ``upper = lambda_max^(1/(2k)) <= d^(1/2 - 1/q)
+    ||X||_{2->q}`` (q = 4: d^(1/4)).  The degree-q SoS bound is never above this one:
+    ``lambda_max ||v||^(2k) - ||X v||_q^q = m(v)^T (lambda_max I - Q_k) m(v)`` is a sum of squares.
+
     References
     ----------
     B. Barak, F. Brandao, A. Harrow, J. Kelner, D. Steurer, Y. Zhou, "Hypercontractivity,

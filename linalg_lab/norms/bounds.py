@@ -187,10 +187,13 @@ BOUNDS: dict[str, Bound] = {
     "interpolation": Bound("interpolation", "upper", "interpolation ||X||_(2->inf)^(1-2/q) ||X||_2^(2/q)",
                            "<= n^(1/q - 2/q^2)", any_q, _interpolation, order=20),
     "spectral": Bound("spectral", "upper", "spectral relaxation lambda_max((XX^T)^(o q/2))^(1/q)",
-                      "d^(1/4) at q = 4 (Barak et al. 2012); not derived for q > 4", spectral_applies,
+                      "<= d^(1/2 - 1/q) (even q; d^(1/4) at q = 4, Barak et al. 2012; derivation in "
+                      "two_to_q_spectral)", spectral_applies,
                       _spectral, order=30),
     "sos": Bound("sos", "upper", "degree-q sum of squares",
-                 "exact at q = 4, d <= 3 (Hilbert); d^(1/8) at q = 4 (Hopkins-Tiegel)", sos_applies, _sos,
+                 "<= the spectral bound, so <= d^(1/2 - 1/q); exact for d <= 2, and at q = 4 for d <= 3 "
+                 "(Hilbert); Hopkins-Tiegel's d^(1/8) at q = 4 is for their certificates, whose degree the "
+                 "abstract does not state", sos_applies, _sos,
                  order=40, sos=True),
     "sos-rounding": Bound("sos-rounding", "lower",
                           "SoS moment rounding (closest concrete variant of Hopkins-Tiegel; not polished)",

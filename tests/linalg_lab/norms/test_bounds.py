@@ -121,3 +121,23 @@ def test_integer_and_float32_inputs_are_converted():
     s = two_to_q_spectral(H.astype(np.float32))
     assert math.isclose(r.lower, 2 ** 0.5, rel_tol=1e-14)  # Hadamard of order 2: sqrt(2)
     assert s.upper >= r.lower * (1 - 1e-14)
+
+
+FACTOR_CASES = [("hadamard", 4, 4), ("signs", 5, 4), ("repeated-identity", 4, 6), ("signs", 5, 6),
+                ("e8-roots", None, 6), ("hadamard", 4, 8), ("signs", 4, 8)]
+
+
+@pytest.mark.parametrize("family,size,q", FACTOR_CASES)
+def test_spectral_bound_within_its_derived_factor(family, size, q, tolerance_report):
+    """two_to_q_spectral's Notes derive upper <= d^(1/2 - 1/q) ||X||_{2->q} for every even q; the
+    ratio to the known value must lie in [1, d^(1/2 - 1/q)] (rounding: a few eps of the eigensolver)."""
+    inst = make_instance(family, size, q=q)
+    d = inst.X.shape[1]
+    ratio = two_to_q_spectral(inst.X, q).upper / inst.truth
+    eps = np.finfo(float).eps
+    slack = inst.truth_rtol + 64 * eps * d  # eigenvalue rounding, q-th root shrinks it; truth's own accuracy
+    tolerance_report.record(f"spectral/truth <= d^(1/2-1/q) ({family}, q={q})",
+                            max(0.0, ratio - d ** (0.5 - 1 / q)), slack, kind="absolute")
+    tolerance_report.record(f"spectral/truth >= 1 ({family}, q={q})", max(0.0, 1 - ratio), slack,
+                            kind="absolute")
+    assert 1 - slack <= ratio <= d ** (0.5 - 1 / q) + slack
