@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Status", "Result", "Certificate", "Verdict", "to_jsonable", "AnalysisFailed", "Rigour",
-           "field_nojson", "json_schema"]
+           "field_nojson", "json_schema", "text_table"]
 
 
 class Status(str, enum.Enum):
@@ -282,3 +282,16 @@ def json_schema(cls: type) -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": cls.__name__,
             "type": "object", "properties": props,
             "required": ["kind", "ok", "status", "reason", "rigour"]}
+
+
+def text_table(header: list[str], rows: list[list[Any]], indent: str = "") -> str:
+    """A plain-text table with aligned columns (the text twin of the report's Markdown tables).
+
+    >>> print(text_table(["a", "bb"], [[1, "x"], [22, "y"]]))
+    a   bb
+    1   x
+    22  y
+    """
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return "\n".join(indent + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._results import Result, Rigour, Status, field_nojson
+from .._results import Result, Rigour, Status, field_nojson, text_table
 from .._validation import InputValueError, check_int, check_option
 from ._penalty import PENALTY_CONFIGS, penalty_init, penalty_run
 from ._ratios import lapack_ratios
@@ -54,17 +54,20 @@ class Seed004Result(Result):
     curves: dict[str, NDArray] = field_nojson(default_factory=dict)
     errors: dict[str, NDArray] = field_nojson(default_factory=dict)
 
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Header and rows of the per-(shape, method) table (the report and ``summary()`` print it)."""
+        header = (["shape", "method", "diverged"] + [f"err <= {a:.0e}" for a in ACCURACY_LEVELS]
+                  + ["LAPACK-level", "median err", "p90 err", "median loss", "stalled", "collapsed", "s / run"])
+        rows = [[r["shape"], r["method"], f"{r['diverged']:.0%}"]
+                + [f"{r['reach'][format(a, '.0e')]:.0%}" for a in ACCURACY_LEVELS]
+                + [f"{r['lapack_level']:.0%}", f"{r['median_error']:.2e}", f"{r['p90_error']:.2e}",
+                   f"{r['median_loss']:.2e}", f"{r['stalled']:.0%}", f"{r['collapsed']:.0%}",
+                   f"{r['seconds_per_run']:.3g}"] for r in self.rows]
+        return header, rows
+
     def summary(self) -> str:
-        head = (f"{'shape':<6} {'method':<13} {'diverged':>8} " + " ".join(f"{'<=' + format(a, '.0e'):>8}" for a in ACCURACY_LEVELS)
-                + f" {'LAPACK':>7} {'med err':>9} {'p90 err':>9} {'med loss':>9} {'stalled':>7} {'collapsed':>9} {'s/run':>7}")
-        lines = [f"seed-004 reproduction: {self.seeds} seeds x {self.steps} steps", head]
-        for r in self.rows:
-            lines.append(f"{r['shape']:<6} {r['method']:<13} {r['diverged']:>8.0%} "
-                         + " ".join(f"{r['reach'][format(a, '.0e')]:>8.0%}" for a in ACCURACY_LEVELS)
-                         + f" {r['lapack_level']:>7.0%} {r['median_error']:>9.1e} {r['p90_error']:>9.1e} "
-                         f"{r['median_loss']:>9.1e} {r['stalled']:>7.0%} {r['collapsed']:>9.0%} {r['seconds_per_run']:>7.3f}")
-        lines.append("verdict: " + self.verdict)
-        return "\n".join(lines)
+        return "\n".join([f"seed-004 reproduction: {self.seeds} seeds x {self.steps} steps",
+                          text_table(*self.table()), "verdict: " + self.verdict])
 
 
 #: Loss-curve samples kept per seed: geometrically spaced steps (a log-log plot needs no more).

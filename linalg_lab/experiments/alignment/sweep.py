@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..._results import Result, Rigour, Status
+from ..._results import Result, Rigour, Status, text_table
 from ..._validation import InputValueError, check_int, check_option, check_real
 from ...subspace import alignment
 from .configs import AlignmentConfig, get_config
@@ -63,8 +63,19 @@ class SweepResult(Result):
     status: Status
     reason: str
 
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Header and rows of the compact table (cells: residue / q alignment, mean over seeds) that the
+        report and ``summary()`` print."""
+        header = ["sigma", "scaling"] + [f"nu={v:g}" for v in self.nus]
+        rows = [[act, sc] + [f"{self.alignment_residue[i, ia, isc].mean():.2f} / {self.alignment_q[i, ia, isc].mean():.2f}"
+                             for i in range(len(self.nus))]
+                for ia, act in enumerate(self.activations) for isc, sc in enumerate(self.scalings)]
+        return header, rows
+
     def summary(self) -> str:
-        lines = [f"nu-sweep at initialisation (base '{self.base}', {self.seeds} seeds; mean over seeds)",
+        lines = [f"nu-sweep at initialisation (base '{self.base}', {self.seeds} seeds; cells: residue / q "
+                 "alignment, mean over seeds)", text_table(*self.table()), "",
+                 "details (mean over seeds):",
                  "  activation scaling     nu   align_q  align_res  s2/s1  ||S1||/||G||  ||S12+S2||/||G||"]
         for ia, act in enumerate(self.activations):
             for isc, sc in enumerate(self.scalings):

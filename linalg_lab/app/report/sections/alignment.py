@@ -101,9 +101,6 @@ def build(ctx: ReportContext) -> SectionOutput:
         save_figure(plot_angles(list(pairs.values())), ctx.figure_path("alignment_angles.png")),
         *nu_an.figures(sweep, ctx.fig_dir),
     ]
-    sweep_rows = [[act, sc] + [f"{sweep.alignment_residue[i, ia, isc].mean():.2f} / {sweep.alignment_q[i, ia, isc].mean():.2f}"
-                               for i in range(len(nus))]
-                  for ia, act in enumerate(sweep.activations) for isc, sc in enumerate(sweep.scalings)]
     c0 = runs[0].config
     ntk_name, mf_name = PAIRS[f"{prefix}ntk-vs-mean-field"]
     md = [
@@ -132,7 +129,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         f"**nu-sweep at initialisation** ({sweep.seeds} seed(s); cells: residue / q alignment, mean over seeds). "
         "Each (nu, seed) is a point of the `nu-sweep` sweep, stored in `sweeps/nu-sweep/` (`linalg-lab sweep "
         "summary sweeps/nu-sweep` prints this table and draws this figure from the store):", "",
-        md_table(["sigma", "scaling"] + [f"nu={v:g}" for v in nus], sweep_rows),
+        md_table(*sweep.table()),
         f"Paper's claim (one residue-aligned direction for small spikes, the spike direction for strong ones): "
         f"min residue alignment at nu <= 1/8 = {res_small:.3f}, min q alignment at nu = 3/4 = {q_big:.3f}.", "",
         "![nu-sweep: one panel per activation (columns) and regime (rows); lines are means over seeds, dots "

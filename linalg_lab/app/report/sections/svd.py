@@ -78,15 +78,10 @@ def _seed004(ctx: ReportContext, results: dict[str, Any]) -> tuple[str, Any]:
     s4 = an.collect(ctx.sweep("seed004", grid))
     results["seed004"] = s4
     fig = an.figures(s4, ctx.fig_dir)[0]
-    srows = [[r["shape"], r["method"], f"{r['diverged']:.0%}", f"{r['reach']['1e-04']:.0%}",
-              f"{r['reach']['1e-12']:.0%}", f"{r['lapack_level']:.0%}", f"{r['median_error']:.2e}",
-              f"{r['p90_error']:.2e}", f"{r['stalled']:.0%}", f"{r['collapsed']:.0%}",
-              f"{r['seconds_per_run']:.3g}"] for r in s4.rows]
     md = [f"### Seed 004: SGD vs Adam ({seeds} seeds x {steps} steps, the blog's settings, numerical)", "",
           f"Run as the `seed004` sweep ({len(grid)} batches of up to {block} seeds, stored in `sweeps/seed004/`; "
           "`linalg-lab sweep summary sweeps/seed004` prints this table from the store).", "",
-          md_table(["shape", "method", "diverged", "err <= 1e-4", "err <= 1e-12", "LAPACK-level",
-                    "median err", "p90 err", "stalled", "collapsed", "s / run"], srows), "",
+          md_table(*s4.table()), "",
           f"**Verdict.** {s4.verdict}", "",
           "![Loss per step over seeds for each shape: median solid, 10 % and 90 % quantiles dashed]"
           "(figures/svd_seed004_losses.png)", ""]
