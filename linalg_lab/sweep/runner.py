@@ -17,7 +17,7 @@ from .analysis import Analysis
 from .grid import canonical, expand_grid, point_key, point_seeds
 from .store import Row, Store
 
-__all__ = ["run", "SweepResult", "execute_point"]
+__all__ = ["run", "SweepResult", "execute_point", "check_executor"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,16 +132,35 @@ class _Dask:
             self.cluster.close()
 
 
-def _executor(executor: str | None, workers: int | None) -> Any:
-    n = workers if workers is not None else max(1, (os.cpu_count() or 1))
+def check_executor(executor: str | None, workers: int | None = None) -> str:
+    """Validate an executor name and worker count without starting anything; returns the kind
+    ("local", "serial" or "dask").
+
+    Raises
+    ------
+    InputValueError
+        An unknown executor, or ``workers`` < 1 (0 for "serial").
+    """
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise InputValueError(f"sweep: 'workers' must be a positive int, got {workers!r}")
     if executor in (None, "local"):
-        return _Local(n)
+        return "local"
     if executor == "serial":
-        return _Local(0)
-    if executor == "dask-local" or executor.startswith(("tcp://", "tls://", "inproc://")):
-        return _Dask(executor, n)
+        return "serial"
+    if isinstance(executor, str) and (executor == "dask-local" or executor.startswith(("tcp://", "tls://", "inproc://"))):
+        return "dask"
     raise InputValueError(f"sweep: unknown executor {executor!r}; use 'local', 'serial', 'dask-local' or a "
                           "Dask scheduler address such as tcp://host:8786")
+
+
+def _executor(executor: str | None, workers: int | None) -> Any:
+    kind = check_executor(executor, workers)
+    n = workers if workers is not None else max(1, (os.cpu_count() or 1))
+    if kind == "local":
+        return _Local(n)
+    if kind == "serial":
+        return _Local(0)
+    return _Dask(executor, n)
 
 
 def run(analysis: Analysis, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,

@@ -224,6 +224,9 @@ def build_report(out_dir: Path | str = "linalg-lab-report", *, sections: list[st
     names = list(all_secs) if not sections else list(sections)
     for n in names:
         check_option(n, "section", tuple(all_secs), func="build_report")
+    from ...sweep.runner import check_executor
+
+    check_executor(executor, workers)  # a bad --scheduler/--workers is a usage error, before any section runs
     out = Path(out_dir)
     if not resume and (out / "sweeps").is_dir():
         shutil.rmtree(out / "sweeps")  # the report's own sweep stores: regenerated like report.md

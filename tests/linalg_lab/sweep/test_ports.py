@@ -105,3 +105,13 @@ def test_report_sweep_fails_the_section_on_a_failed_point_and_reuses_stored_poin
         ctx.sweep("boom", {"x": [0, 1, 2]})
     with Store(tmp_path / "sweeps" / "boom") as st:
         assert sorted(json.loads(r.params)["x"] for r in st.rows()) == [0, 1, 2]
+
+
+def test_report_refuses_a_bad_scheduler_before_running_anything(tmp_path, capsys):
+    from linalg_lab.app.cli import main
+
+    assert main(["report", "--out", str(tmp_path / "r"), "--quick", "--section", "norms", "--scheduler", "bogus"]) == 2
+    assert "unknown executor 'bogus'" in capsys.readouterr().err
+    assert main(["report", "--out", str(tmp_path / "r"), "--quick", "--section", "norms", "--workers", "0"]) == 2
+    assert "'workers' must be a positive int, got 0" in capsys.readouterr().err
+    assert not (tmp_path / "r" / "report.md").exists()
