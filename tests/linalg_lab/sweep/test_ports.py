@@ -115,3 +115,18 @@ def test_report_refuses_a_bad_scheduler_before_running_anything(tmp_path, capsys
     assert main(["report", "--out", str(tmp_path / "r"), "--quick", "--section", "norms", "--workers", "0"]) == 2
     assert "'workers' must be a positive int, got 0" in capsys.readouterr().err
     assert not (tmp_path / "r" / "report.md").exists()
+
+
+@pytest.mark.parametrize("grid,analysis,points", [("seed004", "seed004", 80), ("nu_sweep_paper", "nu-sweep", 35),
+                                                  ("two_to_q_families", "two-to-q", 15)])
+def test_documented_grids_parse_and_fit_their_analysis(grid, analysis, points):
+    from pathlib import Path
+
+    from linalg_lab.app.commands.sweep import load_grid
+    from linalg_lab.sweep import expand_grid
+
+    path = Path(__file__).resolve().parents[3] / "docs" / "grids" / f"{grid}.toml"
+    pts = expand_grid(load_grid(str(path)))
+    assert len(pts) == points
+    for p in pts:
+        ANALYSES[analysis].params(p)  # unknown parameter names are refused here
