@@ -98,11 +98,13 @@ class SweepSummary(Result):
             cols = ["params"] + a["fields"] + ["status", "elapsed_s"]
             lines.append("  " + " | ".join(cols))
             for r in a["rows"][:200]:
-                vals = [r["params"]] + [_fmt(r.get(f)) for f in a["fields"]] + [r["status"][:30], f"{r['elapsed_s']:.2f}"]
+                vals = [r["params"]] + [_fmt(r.get(f)) for f in a["fields"]] + [(f"failed: {r['reason'][:80]}" if r["failed"] else r["status"][:30]), f"{r['elapsed_s']:.2f}"]
                 lines.append("  " + " | ".join(str(v) for v in vals))
             if name in self.pooled:
                 lines.append("")
                 lines.append(self.pooled[name].summary())
+            elif a["failed"] and name in ANALYSES and ANALYSES[name].collect is not None:
+                lines.append(f"(not pooled: {a['failed']} point(s) failed; rerun with --resume --retry-failed)")
         return "\n".join(lines)
 
 
@@ -135,14 +137,14 @@ def _summary_run(args: argparse.Namespace) -> Result:
             for r in latest:
                 res = r.result_dict() or {}
                 rows.append({"params": r.params, "status": r.status, "elapsed_s": r.elapsed_s,
-                             "failed": r.failed, **{f: res.get(f) for f in fields}})
+                             "failed": r.failed, "reason": r.reason, **{f: res.get(f) for f in fields}})
             out[name] = {"points": len(rows), "failed": sum(r["failed"] for r in rows),
                          "not_ok": sum(1 for r in latest if not r.ok and not r.failed), "fields": fields,
                          "rows": rows}
-            done = [r.result_dict() for r in latest if not r.failed]
-            if an is not None and an.collect is not None and done:
-                # the analysis's own pooling: the same tables (and figures) as the report's
-                pooled[name] = an.collect(done)
+            if an is not None and an.collect is not None and latest and not any(r.failed for r in latest):
+                # the analysis's own pooling: the same tables (and figures) as the report's; not with
+                # failed points (a pooled table would silently leave them out)
+                pooled[name] = an.collect([r.result_dict() for r in latest])
             if args.plots and rows:
                 from ..plots.sweep import plot_sweep
 

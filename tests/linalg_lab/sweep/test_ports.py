@@ -130,3 +130,14 @@ def test_documented_grids_parse_and_fit_their_analysis(grid, analysis, points):
     assert len(pts) == points
     for p in pts:
         ANALYSES[analysis].params(p)  # unknown parameter names are refused here
+
+
+def test_summary_does_not_pool_a_store_with_failed_points(tmp_path, capsys):
+    from linalg_lab.app.cli import main
+
+    grid = [{"base": "tiny-paper", "nu": 0.5, "activations": ["relu"]},
+            {"base": "tiny-paper", "nu": -1.0, "activations": ["relu"]}]
+    assert not run(ANALYSES["nu-sweep"], grid, store=tmp_path, executor="serial").ok
+    assert main(["sweep", "summary", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "failed: InputValueError" in out and "'nu'" in out and "not pooled: 1 point(s) failed" in out
