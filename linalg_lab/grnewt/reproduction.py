@@ -43,8 +43,8 @@ def synthetic_regression(*, n: int = 256, p: int = 4, teacher_hidden: int = 8, n
     """``(X, Y)``: Gaussian inputs and a random tanh teacher's outputs plus noise.
 
     ``Y = tanh(X W1^T + 0.1) W2^T + noise * N(0, 1)`` with ``W1`` (teacher_hidden, p) of
-    ``N(0, 1/p)`` entries and ``W2`` (1, teacher_hidden) of ``N(0, 4/teacher_hidden)`` entries.  The arguments are not validated (numpy's errors
-    apply).
+    ``N(0, 1/p)`` entries and ``W2`` (1, teacher_hidden) of ``N(0, 4/teacher_hidden)`` entries.
+    The arguments are not validated (numpy's errors apply).
 
     Parameters
     ----------

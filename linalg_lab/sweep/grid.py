@@ -98,8 +98,9 @@ def point_key(analysis: str, params: Mapping[str, Any], version: str) -> str:
 
     Examples
     --------
-    >>> point_key("svd-check", {"m": 5, "n": 3}, "0.1.0") == point_key("svd-check", {"n": 3, "m": 5}, "0.1.0")
-    True
+    >>> k = point_key("svd-check", {"m": 5, "n": 3}, "0.1.0")
+    >>> len(k), k == point_key("svd-check", {"n": 3, "m": 5}, "0.1.0")
+    (32, True)
     """
     h = hashlib.sha256(f"{analysis}\n{canonical(params)}\n{version}".encode())
     return h.hexdigest()[:32]
