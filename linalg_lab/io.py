@@ -116,7 +116,44 @@ def _load_npz(p: Path, key: str | None) -> Any:
 
 
 def save_matrix(path: str | Path, a: Any) -> Path:
-    """Save a matrix in the format its suffix names (.npy, .txt, .csv, .mtx, .npz)."""
+    """Save a matrix in the format its suffix names (.npy, .txt, .csv, .mtx, .npz).
+
+    The inverse of :func:`load_matrix`.  Nothing is validated beyond the suffix: the array is
+    written as given (NaN, Inf and any shape ``numpy`` can write included).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write (overwritten if it exists; its folder must exist).  The suffix, in any
+        case, chooses the format: ``.npy`` (``numpy.save``); ``.npz`` (a scipy.sparse matrix or
+        array is written with ``scipy.sparse.save_npz`` in CSR form, anything else with
+        ``numpy.savez`` under the key ``"A"``); ``.txt`` (space separated) or ``.csv`` (comma
+        separated), written with ``numpy.savetxt`` and ``%.17g`` so that float64 round-trips;
+        ``.mtx`` (Matrix Market, ``scipy.io.mmwrite``, sparse input kept sparse).
+    a : array_like or scipy.sparse matrix/array
+        The matrix, read with ``numpy.asarray`` except where a sparse input is kept sparse
+        (``.npz``, ``.mtx``).  ``.txt``/``.csv`` need a 1-D or 2-D array; its dtype is kept by
+        ``.npy``/``.npz``.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`pathlib.Path`.
+
+    Raises
+    ------
+    InputValueError
+        The suffix is none of ``.npy``, ``.npz``, ``.txt``, ``.csv``, ``.mtx``.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = save_matrix(Path(tmp) / "A.csv", np.array([[0.1, 2.0], [3.0, 4.0]]))
+    ...     bool(np.array_equal(load_matrix(p), [[0.1, 2.0], [3.0, 4.0]]))
+    True
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     import scipy.sparse as sp

@@ -45,7 +45,43 @@ class PrincipalAnglesResult(Result):
 def orthonormal_basis(A: ArrayLike, *, rcond: float | None = None, name: str = "A",
                       func: str = "orthonormal_basis") -> NDArray[np.float64]:
     """Orthonormal basis of range(A) from the SVD, dropping singular values below
-    ``rcond * s_max`` (default ``max(m, n) * eps``, as numpy's matrix_rank)."""
+    ``rcond * s_max`` (default ``max(m, n) * eps``, as numpy's matrix_rank).
+
+    Parameters
+    ----------
+    A : (m, n) array_like
+        A real or complex matrix (computed in float64/complex128); rank-deficient, zero and empty
+        matrices are allowed.  Sparse input is densified.
+    rcond : float, optional
+        Relative threshold for the numerical rank: left singular vectors whose singular value is
+        not above ``rcond * s_max`` are dropped.  Default ``max(m, n) * eps`` with float64's
+        ``eps``.
+    name : str
+        The argument's name in error messages (default ``"A"``).
+    func : str
+        The calling function's name in error messages (default ``"orthonormal_basis"``); callers
+        that validate through this function pass their own.
+
+    Returns
+    -------
+    (m, r) ndarray
+        Orthonormal columns spanning the numerical range, ``r`` the numerical rank (0 for a zero
+        or empty matrix); float64, or complex128 for complex ``A``.
+
+    Raises
+    ------
+    InputValueError
+        ``A`` is not 2-D or has NaN/Inf entries.
+    InputTypeError
+        ``A`` is not numeric (None, strings, object arrays).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Q = orthonormal_basis([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]])  # rank 1
+    >>> Q.shape, bool(np.allclose(Q.T @ Q, np.eye(1), rtol=0, atol=1e-15))
+    ((3, 1), True)
+    """
     a = as_matrix(A, name, func=func, keep_dtype=False, allow_complex=True, allow_empty=True)
     return _basis(a, rcond)
 
@@ -199,11 +235,22 @@ def projection_ratio(W: ArrayLike, vectors: ArrayLike | list[ArrayLike], *,
     vectors : (d,) or (d, k) array_like, or a list of (d,) vectors
         Spanning vectors (as columns); rank-deficient sets are reduced to a basis of their span
         (numerical rank with ``rcond``).  The zero span gives 0.
+    rcond : float, optional
+        Relative threshold for the numerical rank of ``vectors`` (see :func:`orthonormal_basis`;
+        default ``max(d, k) * eps``).
 
     Returns
     -------
     float in [0, 1]
         The fraction of W's Frobenius "energy" in the subspace (its square root).
+
+    Raises
+    ------
+    InputValueError
+        ``W`` is not 2-D or is the zero matrix, ``vectors`` do not have ``d`` rows, or either has
+        NaN/Inf entries.
+    InputTypeError
+        Complex or non-numeric input.
 
     Examples
     --------
@@ -229,6 +276,28 @@ def alignment(u: ArrayLike, v: ArrayLike) -> float:
 
     Raises InputValueError for zero vectors or different lengths.
 
+    Parameters
+    ----------
+    u, v : (n,) array_like
+        Real, finite, non-zero vectors of the same length (computed in float64).  The sign and
+        scale of each are irrelevant.
+
+    Returns
+    -------
+    float
+        ``|cos|`` of the angle between the lines spanned by ``u`` and ``v``, in [0, 1] (1:
+        parallel or antiparallel, 0: orthogonal).
+
+    Raises
+    ------
+    InputValueError
+        ``u`` or ``v`` is not 1-D, is empty, has NaN/Inf entries or is zero, or their lengths
+        differ.
+    InputTypeError
+        Complex or non-numeric input.
+
+    Examples
+    --------
     >>> alignment([1.0, 0.0], [-2.0, 0.0])
     1.0
     """

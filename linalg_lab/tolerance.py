@@ -46,7 +46,26 @@ DEFAULT_RTOL_EPS = 64.0
 
 
 def eps_of(dtype: Any) -> float:
-    """Machine epsilon of a floating dtype (bfloat16 understood through ml_dtypes), else of float64."""
+    """Machine epsilon of a floating dtype (bfloat16 understood through ml_dtypes), else of float64.
+
+    Parameters
+    ----------
+    dtype : dtype-like
+        Anything ``numpy.dtype`` accepts (``np.float32``, ``"float16"``, an array's ``.dtype``,
+        ``None`` for float64), an ml_dtypes type, or the name of one (``"bfloat16"``).  Integer
+        and bool dtypes, names neither library knows, and complex dtypes (complex64 included)
+        give float64's eps.
+
+    Returns
+    -------
+    float
+        ``finfo(dtype).eps``, the spacing of the dtype's numbers just above 1 (never raises).
+
+    Examples
+    --------
+    >>> eps_of("float32") == 2.0**-23, eps_of("bfloat16") == 2.0**-7, eps_of(int) == 2.0**-52
+    (True, True, True)
+    """
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -72,7 +91,23 @@ def eps_of(dtype: Any) -> float:
 
 
 def unit_roundoff(dtype: Any = np.float64) -> float:
-    """Unit roundoff u = eps/2 (round to nearest)."""
+    """Unit roundoff u = eps/2 (round to nearest).
+
+    Parameters
+    ----------
+    dtype : dtype-like, default float64
+        As for :func:`eps_of`.
+
+    Returns
+    -------
+    float
+        ``eps_of(dtype) / 2``, the bound on the relative error of one rounding.
+
+    Examples
+    --------
+    >>> unit_roundoff() == 2.0**-53
+    True
+    """
     return eps_of(dtype) / 2.0
 
 
@@ -80,6 +115,34 @@ def gamma(n: float, dtype: Any = np.float64) -> float:
     """Higham's γ_n = n u / (1 − n u), the bound on n accumulated relative roundings.
 
     Raises ValueError when n u >= 1 (the bound is then void).
+
+    Parameters
+    ----------
+    n : float
+        The number of roundings (operations), ``0 <= n < 1/u``; need not be an integer.
+    dtype : dtype-like, default float64
+        The working precision, as for :func:`eps_of`.
+
+    Returns
+    -------
+    float
+        ``γ_n = n u / (1 - n u)`` with ``u = unit_roundoff(dtype)``: a bound on ``|θ_n|`` where
+        ``prod (1 + δ_i)^(±1) = 1 + θ_n`` over ``n`` roundings ``|δ_i| <= u``.
+
+    Raises
+    ------
+    ValueError
+        ``n * u >= 1``.
+
+    References
+    ----------
+    .. [1] N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM (2002),
+       Lemma 3.1, doi:10.1137/1.9780898718027.
+
+    Examples
+    --------
+    >>> bool(gamma(500) < 500 * 2.0**-53 * 1.001)
+    True
     """
     u = unit_roundoff(dtype)
     if n * u >= 1:
@@ -88,7 +151,24 @@ def gamma(n: float, dtype: Any = np.float64) -> float:
 
 
 def default_rtol(*dtypes: Any) -> float:
-    """``DEFAULT_RTOL_EPS`` times the eps of the least precise of ``dtypes``."""
+    """``DEFAULT_RTOL_EPS`` times the eps of the least precise of ``dtypes``.
+
+    Parameters
+    ----------
+    *dtypes : dtype-like
+        The dtypes being compared, each as for :func:`eps_of`; none means float64.
+
+    Returns
+    -------
+    float
+        ``DEFAULT_RTOL_EPS * max(eps_of(d) for d in dtypes)``: the default ``rtol`` of
+        :func:`assert_close` (relative, dimensionless).
+
+    Examples
+    --------
+    >>> default_rtol("float32", "float64") == 64 * 2.0**-23
+    True
+    """
     return DEFAULT_RTOL_EPS * max(eps_of(d) for d in dtypes) if dtypes else DEFAULT_RTOL_EPS * eps_of(np.float64)
 
 
@@ -215,7 +295,29 @@ _WHERE: contextvars.ContextVar[str] = contextvars.ContextVar("linalg_lab_where",
 
 @contextlib.contextmanager
 def recording(report: ToleranceReport | None = None) -> Iterator[ToleranceReport]:
-    """Collect every :class:`Check` made inside the block into ``report`` (a new one by default)."""
+    """Collect every :class:`Check` made inside the block into ``report`` (a new one by default).
+
+    Blocks nest: the innermost active report receives the checks, and the outer one is restored on
+    exit.  The active report is a context variable, so threads and asyncio tasks started outside
+    the block do not record into it.
+
+    Parameters
+    ----------
+    report : ToleranceReport, optional
+        The report to append to; a new empty :class:`ToleranceReport` if None.
+
+    Yields
+    ------
+    ToleranceReport
+        ``report`` (or the new one), which holds the checks once the block ends.
+
+    Examples
+    --------
+    >>> with recording() as rep:
+    ...     _ = record("residual ratio", 0.5, 50.0)
+    >>> len(rep), rep.failed
+    (1, [])
+    """
     report = ToleranceReport() if report is None else report
     token = _ACTIVE.set(report)
     try:
@@ -244,6 +346,30 @@ def record(
     Use this for scores that are not an elementwise comparison: a LAPACK test ratio against its
     threshold, a residual against its a-priori bound.  ``passed`` is ``error <= tolerance``.
 
+    Parameters
+    ----------
+    name : str
+        What was measured (shown in the tolerance report).
+    error : float
+        The measurement (anything ``float`` accepts), in the units of ``tolerance``; NaN fails.
+    tolerance : float
+        The bound ``error`` is held to, in the same units.
+    kind : str, default "ratio"
+        What ``error`` is: ``"ratio"`` (a dimensionless score such as a LAPACK test ratio),
+        ``"relative"`` or ``"absolute"``; stored as given (not checked).
+    eps_units : float, default NaN
+        ``error`` in units of the dtype's eps, when that is meaningful.
+    detail : str, default ""
+        Free text for the report (dtype, shape, worst index, ...).
+
+    Returns
+    -------
+    Check
+        The check, with ``where`` set to the current test or context; it is also appended to the
+        active :func:`recording` report, if any.
+
+    Examples
+    --------
     >>> record("orthogonality ratio", 3.2, 50.0).passed
     True
     """

@@ -94,6 +94,24 @@ def arb_cholesky_positive(M: list[list[arb]]) -> bool:
 
     Then every symmetric matrix whose entries lie in the balls is positive definite (each point
     matrix's pivots lie in the computed balls).  ``M`` is a list of rows of Arb balls; O(n^3/3).
+
+    Parameters
+    ----------
+    M : list of list of flint.arb
+        The ``n x n`` ball matrix, as rows; only the lower triangle and diagonal are read (the
+        matrix is taken as symmetric).
+
+    Returns
+    -------
+    bool
+        True: every symmetric matrix in the balls is certified positive definite.  False: some
+        pivot ball was not certified positive (not a proof of indefiniteness).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> arb_cholesky_positive([[arb(2), arb(1)], [arb(1), arb(2)]])
+    True
     """
     n = len(M)
     L: list[list[arb]] = [[arb(0)] * n for _ in range(n)]

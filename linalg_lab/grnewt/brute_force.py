@@ -31,7 +31,28 @@ class BruteForceMinimum:
 
 
 def model_bounded_below(H: NDArray, d: NDArray) -> bool:
-    """True iff ``m`` is bounded below: no ``d_i = 0``, or ``H_NN`` positive definite."""
+    """True iff ``m`` is bounded below: no ``d_i = 0``, or ``H_NN`` positive definite.
+
+    Parameters
+    ----------
+    H : (S, S) ndarray
+        The symmetric summary ``H̄`` (float64, not validated).
+    d : (S,) ndarray
+        Cubic-term scales ``>= 0``; ``N`` is the set of groups with ``d_i = 0`` exactly.
+
+    Returns
+    -------
+    bool
+        Whether the cubic model is bounded below, decided from the sign of the smallest
+        eigenvalue of ``H_NN`` computed in float64 (numerical; a singular ``H_NN`` counts as
+        unbounded).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model_bounded_below(np.diag([1.0, -1.0]), np.array([0.0, 1.0]))
+    True
+    """
     N = d == 0
     if not N.any():
         return True
@@ -43,6 +64,26 @@ def model_value_error(H: NDArray, g: NDArray, d: NDArray, lam: float, eta: NDArr
 
     Each of the three terms is a sum of at most ``S^2 + 2`` products, so the error is at most
     ``γ_{S^2+S+8}`` times the sum of the absolute terms (Higham, Accuracy and Stability, §3.1).
+
+    Parameters
+    ----------
+    H : (S, S) ndarray
+        The summary ``H̄``: symmetric float64 matrix of second derivatives along the direction,
+        one row per group.
+    g : (S,) ndarray
+        The summary ``ḡ``: per-group first derivatives.
+    d : (S,) ndarray
+        Cubic-term scales ``d = |order3|**(1/3) >= 0`` (``D = diag(d)``).
+    lam : float
+        The cubic regularisation weight (``damping_int``), ``> 0``.
+    eta : (S,) ndarray
+        The point at which :func:`cubic_model_value` was evaluated.
+
+    Returns
+    -------
+    float
+        An a-priori bound on ``|computed m(eta) - exact m(eta)|``, in the loss's units (itself
+        evaluated in float64, so a bound up to a relative ``O(u)`` of its own).
     """
     S = g.shape[0]
     a = np.abs(eta)
@@ -58,6 +99,31 @@ def brute_force_minimum(H: NDArray, g: NDArray, d: NDArray, lam: float, *,
     Starts: 0, each of ``candidates`` (e.g. the solvers' answers, so a non-minimiser is caught by
     local descent), ± each eigenvector of the scaled ``H`` scaled to the model's natural radius, and
     ``n_random`` Gaussian points.
+
+    Parameters
+    ----------
+    H : (S, S) ndarray
+        The summary ``H̄``: symmetric float64 matrix of second derivatives along the direction,
+        one row per group.
+    g : (S,) ndarray
+        The summary ``ḡ``: per-group first derivatives.
+    d : (S,) ndarray
+        Cubic-term scales ``d = |order3|**(1/3) >= 0`` (``D = diag(d)``).
+    lam : float
+        The cubic regularisation weight (``damping_int``), ``> 0``.
+    candidates : sequence of (S,) ndarray, default ()
+        Keyword-only: extra starting points (non-finite ones are skipped).
+    n_random : int, default 4
+        Keyword-only: the number of random Gaussian starts.
+    rng : numpy.random.Generator, optional
+        Keyword-only: the source of the random starts (default ``default_rng(0)``).
+
+    Returns
+    -------
+    BruteForceMinimum
+        ``eta`` (S,) the best point found, ``value`` the model value there, ``starts`` the number
+        of starts.  Numerical and heuristic: a global minimum is not guaranteed, and the value is
+        meaningless when the model is unbounded below (:func:`model_bounded_below`).
     """
     rng = np.random.default_rng(0) if rng is None else rng
     S = g.shape[0]

@@ -38,7 +38,30 @@ def _haar(S: int, rng: np.random.Generator) -> NDArray:
 
 def test_problem(S: int, h_kind: str, d_kind: str, rng: np.random.Generator
                  ) -> tuple[NDArray, NDArray, NDArray]:
-    """One ``(H, g, d)`` of the test matrix (see the module docstring)."""
+    """One ``(H, g, d)`` of the test matrix (see the module docstring).
+
+    Parameters
+    ----------
+    S : int
+        The number of groups (not validated).
+    h_kind : {"positive", "random", "small"}
+        The kind of ``H`` (:data:`H_KINDS`); any other value is treated as "random" (not
+        validated).
+    d_kind : {"zero", "small", "random"}
+        The kind of ``d`` (:data:`D_KINDS`): ``d_1 = 0``, ``d_1 = 2e-5`` or unchanged; any other
+        value is treated as "random".
+    rng : numpy.random.Generator
+        The source of all random draws.
+
+    Returns
+    -------
+    H : (S, S) ndarray
+        Exactly symmetric float64.
+    g : (S,) ndarray
+        Standard Gaussian.
+    d : (S,) ndarray
+        ``|N(0, 1)|`` entries, ``>= 0``, with ``d[0]`` set by ``d_kind``.
+    """
     if h_kind == "positive":
         G = rng.standard_normal((S, S))
         H = G @ G.T / S

@@ -125,7 +125,34 @@ class NesterovLRs(Result):
 
 
 def cubic_model_value(H: NDArray, g: NDArray, d: NDArray, lam: float, eta: NDArray) -> float:
-    """``m(eta) = -g^T eta + eta^T H eta / 2 + lam ||D eta||^3 / 6`` (no validation; float64)."""
+    """``m(eta) = -g^T eta + eta^T H eta / 2 + lam ||D eta||^3 / 6`` (no validation; float64).
+
+    Parameters
+    ----------
+    H : (S, S) ndarray
+        The summary ``H̄``: symmetric float64 matrix of second derivatives along the direction,
+        one row per group.
+    g : (S,) ndarray
+        The summary ``ḡ``: per-group first derivatives.
+    d : (S,) ndarray
+        Cubic-term scales ``d = |order3|**(1/3) >= 0`` (``D = diag(d)``).
+    lam : float
+        The cubic regularisation weight (``damping_int``), ``> 0``.
+    eta : (S,) ndarray
+        The per-group learning rates at which to evaluate the model.
+
+    Returns
+    -------
+    float
+        ``m(eta)``, the model's predicted change of the loss (in the loss's units), rounded in
+        float64 (:func:`model_value_error` bounds the rounding error).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cubic_model_value(np.eye(2), np.ones(2), np.zeros(2), 1.0, np.ones(2))
+    -1.0
+    """
     r = float(np.linalg.norm(d * eta))
     return float(-g @ eta + 0.5 * eta @ (H @ eta) + lam / 6.0 * r ** 3)
 
@@ -136,6 +163,36 @@ def validate_summary(H: ArrayLike, g: ArrayLike, d: ArrayLike, damping_int: floa
 
     ``H`` must be square and symmetric up to ``sqrt(eps)`` relative (it is then symmetrised), ``g``
     and ``d`` vectors of matching length, ``d >= 0`` and ``damping_int > 0``.
+
+    Parameters
+    ----------
+    H : (S, S) array_like
+        The summary ``H̄``: real, finite, symmetric up to ``sqrt(eps) * max|H|``.
+    g : (S,) array_like
+        The summary ``ḡ``: real, finite.
+    d : (S,) array_like
+        Cubic-term scales ``|order3|**(1/3)``: real, finite, ``>= 0``.
+    damping_int : float
+        The cubic regularisation weight ``lam``, finite and ``> 0``.
+    func : str
+        Keyword-only, required: the calling function's name (quoted in error messages).
+
+    Returns
+    -------
+    H : (S, S) ndarray
+        ``(H + H^T)/2``, float64 (a new array).
+    g, d : (S,) ndarray
+        float64 copies.
+    lam : float
+        ``damping_int`` as a float.
+
+    Raises
+    ------
+    InputValueError
+        NaN/Inf or empty arrays, wrong dimensions, non-square or non-symmetric ``H``, ``g`` or
+        ``d`` of the wrong length, a negative ``d_i``, ``damping_int <= 0`` or not finite.
+    InputTypeError
+        Complex or non-numeric arrays, ``damping_int`` not a real number.
     """
     H = np.array(as_matrix(H, "H", func=func, keep_dtype=False), dtype=np.float64)
     g = np.array(as_vector(g, "g", func=func, keep_dtype=False), dtype=np.float64)

@@ -77,7 +77,31 @@ class StepRecord:
 
 def next_learning_rates(prev: NDArray | None, res: NesterovLRs, *, mom_lrs: float,
                         remove_negative: bool) -> tuple[NDArray, str, tuple[int, ...]]:
-    """The rates to apply after a solve: ``(lrs, applied, zeroed)`` (shared by both optimisers)."""
+    """The rates to apply after a solve: ``(lrs, applied, zeroed)`` (shared by both optimisers).
+
+    Parameters
+    ----------
+    prev : (S,) ndarray or None
+        The learning rates applied at the previous recomputation (None before the first).
+    res : NesterovLRs
+        The solver's result: its ``eta`` is used when the solve succeeded, or when the model is
+        unbounded and the bounded alternative is finite; otherwise ``prev`` is kept (zeros on
+        the first step).
+    mom_lrs : float
+        Keyword-only: the smoothing factor; the new rates are ``mom_lrs * prev + (1 - mom_lrs) *
+        eta`` (no smoothing when 0 or on the first step).  Not validated.
+    remove_negative : bool
+        Keyword-only: set negative rates to 0.
+
+    Returns
+    -------
+    lrs : (S,) ndarray
+        The per-group learning rates to apply (a new array).
+    applied : str
+        What was done, for the step record.
+    zeroed : tuple of int
+        The groups whose negative rate ``remove_negative`` set to 0.
+    """
     S = res.eta.shape[0]
     if res.ok or res.case is SolverCase.UNBOUNDED and np.isfinite(res.eta).all():
         new = res.eta

@@ -75,7 +75,32 @@ class Partition:
 
 
 def named_shapes(params: Any) -> list[tuple[str, tuple[int, ...]]]:
-    """``(name, shape)`` pairs of a list of (name, array) pairs, a dict, or a torch module."""
+    """``(name, shape)`` pairs of a list of (name, array) pairs, a dict, or a torch module.
+
+    Parameters
+    ----------
+    params : list of (str, array), dict or torch module
+        The named parameter tensors: ``(name, array)`` pairs, a dict name -> array, or anything
+        with ``named_parameters()``; only their names and shapes are used.
+
+    Returns
+    -------
+    list of (str, tuple of int)
+        The names and shapes, in the given order.
+
+    Raises
+    ------
+    InputTypeError
+        ``params`` of another type, or an entry that is not a (name, array) pair.
+    InputValueError
+        No tensors, or repeated names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> named_shapes({"w": np.zeros((2, 3)), "b": np.zeros(2)})
+    [('w', (2, 3)), ('b', (2,))]
+    """
     if hasattr(params, "named_parameters"):
         return [(n, tuple(p.shape)) for n, p in params.named_parameters()]
     if isinstance(params, dict):
@@ -106,6 +131,22 @@ def _make(ns, groups, group_names) -> Partition:
 def canonical(params: Any) -> Partition:
     """One group per tensor.
 
+    Parameters
+    ----------
+    params : list of (str, array), dict or torch module
+        The named parameter tensors: ``(name, array)`` pairs, a dict name -> array, or anything
+        with ``named_parameters()``; only their names and shapes are used.
+
+    Returns
+    -------
+    Partition
+        One group per tensor, named after it.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        As for :func:`named_shapes`.
+
     Examples
     --------
     >>> import numpy as np
@@ -118,7 +159,24 @@ def canonical(params: Any) -> Partition:
 
 
 def trivial(params: Any) -> Partition:
-    """A single group holding every tensor."""
+    """A single group holding every tensor.
+
+    Parameters
+    ----------
+    params : list of (str, array), dict or torch module
+        The named parameter tensors: ``(name, array)`` pairs, a dict name -> array, or anything
+        with ``named_parameters()``; only their names and shapes are used.
+
+    Returns
+    -------
+    Partition
+        One group, named ``"all"``.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        As for :func:`named_shapes`.
+    """
     ns = named_shapes(params)
     return _make(ns, [list(range(len(ns)))], ["all"])
 
@@ -126,6 +184,28 @@ def trivial(params: Any) -> Partition:
 def by_suffix(params: Any, *, weight: str = "weight", bias: str = "bias") -> Partition:
     """Three groups: names ending in ``weight``, in ``bias``, and the others (empty ones dropped).
 
+    Parameters
+    ----------
+    params : list of (str, array), dict or torch module
+        The named parameter tensors: ``(name, array)`` pairs, a dict name -> array, or anything
+        with ``named_parameters()``; only their names and shapes are used.
+    weight : str, default "weight"
+        Keyword-only: the suffix (of the last dot-separated part of a name) of the weights.
+    bias : str, default "bias"
+        Keyword-only: the suffix of the biases (a name matching both counts as a weight).
+
+    Returns
+    -------
+    Partition
+        Groups ``"weights"``, ``"biases"``, ``"others"``, in this order, without the empty ones.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        As for :func:`named_shapes`.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> by_suffix([("l1.weight", np.ones(2)), ("l1.bias", np.ones(1)), ("scale", np.ones(1)),
     ...            ("l2.weight", np.ones(3))]).groups
@@ -142,6 +222,29 @@ def by_suffix(params: Any, *, weight: str = "weight", bias: str = "bias") -> Par
 def blocks(params: Any, k: int) -> Partition:
     """``k`` groups of consecutive tensors, as equal in number of tensors as possible.
 
+    Parameters
+    ----------
+    params : list of (str, array), dict or torch module
+        The named parameter tensors: ``(name, array)`` pairs, a dict name -> array, or anything
+        with ``named_parameters()``; only their names and shapes are used.
+    k : int
+        The number of groups, ``1 <= k <= number of tensors``.
+
+    Returns
+    -------
+    Partition
+        Groups ``"block0"`` .. ``"block{k-1}"`` (the first ones one tensor larger when ``k`` does
+        not divide the number of tensors).
+
+    Raises
+    ------
+    InputValueError
+        ``k`` out of range; bad ``params`` (see :func:`named_shapes`).
+    InputTypeError
+        ``k`` not an int; bad ``params``.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> blocks([(f"t{i}", np.ones(1)) for i in range(5)], 2).groups
     ((0, 1, 2), (3, 4))

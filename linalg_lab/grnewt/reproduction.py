@@ -40,7 +40,38 @@ DAMPING_INT_GRID = (3.0, 10.0, 30.0)
 
 def synthetic_regression(*, n: int = 256, p: int = 4, teacher_hidden: int = 8, noise: float = 0.05,
                          seed: int = 0) -> tuple[NDArray, NDArray]:
-    """``(X, Y)``: Gaussian inputs and a random tanh teacher's outputs plus noise."""
+    """``(X, Y)``: Gaussian inputs and a random tanh teacher's outputs plus noise.
+
+    ``Y = tanh(X W1^T + 0.1) W2^T + noise * N(0, 1)`` with ``W1`` (teacher_hidden, p) of
+    ``N(0, 1/p)`` entries and ``W2`` (1, teacher_hidden) of ``N(0, 4/teacher_hidden)`` entries.
+    The arguments are not validated (numpy's errors apply).
+
+    Parameters
+    ----------
+    n : int, default 256
+        Keyword-only: the number of samples.
+    p : int, default 4
+        Keyword-only: the input dimension.
+    teacher_hidden : int, default 8
+        Keyword-only: the teacher's hidden width.
+    noise : float, default 0.05
+        Keyword-only: the standard deviation of the additive Gaussian noise on ``Y``.
+    seed : int, default 0
+        Keyword-only: seed of the ``numpy.random.default_rng`` generator.
+
+    Returns
+    -------
+    X : (n, p) ndarray
+        Standard Gaussian inputs, float64.
+    Y : (n, 1) ndarray
+        Targets, float64.
+
+    Examples
+    --------
+    >>> X, Y = synthetic_regression(n=10)
+    >>> X.shape, Y.shape
+    ((10, 4), (10, 1))
+    """
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p))
     W1 = rng.standard_normal((teacher_hidden, p)) / math.sqrt(p)

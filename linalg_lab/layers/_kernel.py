@@ -42,9 +42,24 @@ def as_conv_kernel(kernel: Any, *, layout: str = "torch", func: str, name: str =
     ----------
     kernel : (c_out, c_in, kh, kw) or (kh, kw, c_in, c_out) array_like
         Real, finite, non-empty kernel in the given layout.
-    layout : {"torch", "tf"}
+    layout : {"torch", "tf"}, default "torch"
+        Keyword-only: the layout of ``kernel``, one of :data:`LAYOUTS`.
     func : str
-        The calling function's name (quoted in error messages).
+        Keyword-only, required: the calling function's name (quoted in error messages).
+    name : str, default "kernel"
+        Keyword-only: the argument's name in error messages.
+
+    Returns
+    -------
+    (c_out, c_in, kh, kw) ndarray
+        The kernel in torch layout, float64, C-contiguous.
+
+    Raises
+    ------
+    InputValueError
+        Unknown layout; ``kernel`` not 4-D, empty, or with NaN/Inf entries.
+    InputTypeError
+        Complex or non-numeric ``kernel``.
 
     Examples
     --------
@@ -60,7 +75,31 @@ def as_conv_kernel(kernel: Any, *, layout: str = "torch", func: str, name: str =
 
 
 def check_input_shape(input_shape: Any, *, func: str) -> tuple[int, int]:
-    """Validate a spatial input size ``(h, w)`` (an int means a square input)."""
+    """Validate a spatial input size ``(h, w)`` (an int means a square input).
+
+    Parameters
+    ----------
+    input_shape : int or pair of int
+        The spatial size ``(h, w)`` of one input channel, each ``>= 1`` (Python or numpy ints;
+        bools refused); an int ``n`` means ``(n, n)``.
+    func : str
+        Keyword-only, required: the calling function's name (quoted in error messages).
+
+    Returns
+    -------
+    (int, int)
+        ``(h, w)`` as Python ints.
+
+    Raises
+    ------
+    InputValueError
+        Anything but an int or a pair of positive ints (the message quotes the value).
+
+    Examples
+    --------
+    >>> check_input_shape(8, func="doc"), check_input_shape((4, 6), func="doc")
+    ((8, 8), (4, 6))
+    """
     if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
         input_shape = (int(input_shape), int(input_shape))
     try:
@@ -95,6 +134,26 @@ def frequency_matrices(kernel: NDArray[np.float64], input_shape: tuple[int, int]
     """The ``(h, w, c_out, c_in)`` stack of per-frequency matrices ``T[u, v]`` of the circular layer.
 
     ``kernel`` is in torch layout; taps beyond the input size wrap around (they alias).
+
+    Parameters
+    ----------
+    kernel : (c_out, c_in, kh, kw) ndarray
+        A validated float64 kernel in torch layout (see :func:`as_conv_kernel`; not checked here).
+    input_shape : (int, int)
+        The spatial input size ``(h, w)`` (see :func:`check_input_shape`; not checked here).
+
+    Returns
+    -------
+    (h, w, c_out, c_in) ndarray
+        complex128: ``T[u, v] = sum_{a,b} K[:, :, a, b] exp(-2 pi i (u a / h + v b / w))``.  The
+        singular values of the circular stride-1 layer are those of all ``T[u, v]`` together.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> T = frequency_matrices(np.ones((1, 1, 3, 3)), (4, 4))
+    >>> T.shape, complex(T[0, 0, 0, 0])
+    ((4, 4, 1, 1), (9+0j))
     """
     c_out, c_in, kh, kw = kernel.shape
     h, w = input_shape

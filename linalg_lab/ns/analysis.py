@@ -172,6 +172,23 @@ def analyze_ns_step(step: Step | Sequence[Any] | str) -> StepAnalysis:
 def image_interval(step: Step, lo: float, hi: float) -> tuple[float, float]:
     """The range ``p([lo, hi])`` from endpoints and interior critical points (float64, numerical).
 
+    Parameters
+    ----------
+    step : Step
+        The odd polynomial ``p`` (:class:`Step`), evaluated in float64.
+    lo, hi : float
+        The interval's ends, ``lo <= hi`` (not checked); negative values are allowed (``p`` is
+        odd, so its critical points ``±c`` are both considered).
+
+    Returns
+    -------
+    (float, float)
+        ``(min, max)`` of ``p`` over ``[lo, hi]``: the minimum and maximum of ``p`` at ``lo``,
+        ``hi`` and the critical points strictly inside.  Numerical: each value carries float64
+        rounding errors, and no enclosure is claimed (``proofs_check.schedule_band`` gives one).
+
+    Examples
+    --------
     >>> image_interval(Step((1.5, -0.5)), 0.0, 2.0)
     (-1.0, 1.0)
     """
@@ -672,6 +689,38 @@ class BandCurve(Result):
 def ns_band_curve(schedule: Any, lows: ArrayLike | None = None, *, steps: int | None = None) -> BandCurve:
     """Band ``[min, max] P_k([ℓ, 1])`` for each ``ℓ`` in ``lows`` (default 1e-8 .. 1, 97 points).
 
+    The band is propagated step by step with :func:`image_interval` (float64, numerical).
+
+    Parameters
+    ----------
+    schedule : str, Schedule, sequence or path
+        Anything :func:`ns_schedule` accepts: a preset name, a :class:`Schedule`, a coefficient
+        string or list, or a JSON file.
+    lows : array_like of float, optional
+        The lower ends ``ℓ`` of the input intervals ``[ℓ, 1]`` (normalised singular values),
+        each in (0, 1]; any shape, flattened.  Default: 97 points geometrically spaced from 1e-8
+        to 1.
+    steps : int, optional
+        The number of steps ``k >= 0`` of the composed schedule ``P_k``; default the schedule's
+        ``default_steps``.
+
+    Returns
+    -------
+    BandCurve
+        ``lows`` (as a float64 array) with ``lower[i] = min P_k([lows[i], 1])`` and ``upper[i] =
+        max P_k([lows[i], 1])`` (``±inf`` where the band overflows), the schedule's name and
+        ``steps``; ``error`` is ``max |1 - P_k|`` over each band.  Numerical, not certified.
+
+    Raises
+    ------
+    InputValueError
+        ``lows`` is empty or has a value outside (0, 1]; ``steps`` is negative; a bad schedule
+        (see :func:`ns_schedule`).
+    InputTypeError
+        ``steps`` is not an int; a schedule of an unsupported type.
+
+    Examples
+    --------
     >>> c = ns_band_curve("cubic", [1e-3, 0.5], steps=20)
     >>> [round(float(v), 6) for v in c.lower]
     [0.999936, 1.0]

@@ -235,6 +235,21 @@ def pion_generators(W: NDArray, G: NDArray) -> tuple[NDArray, NDArray]:
     are float64 matrices of the same shape.  Both results are exactly skew-symmetric: each is
     formed as ``P - P^T`` from one computed product ``P``.
 
+    Parameters
+    ----------
+    W : (m, n) ndarray
+        The weight matrix, float64 (not validated).
+    G : (m, n) ndarray
+        Its gradient (or update direction), float64, the shape of ``W`` (not checked).
+
+    Returns
+    -------
+    A_in : (n, n) ndarray
+        ``W^T G - G^T W``, exactly skew-symmetric, acting on the input side (right of ``W``).
+    A_out : (m, m) ndarray
+        ``G W^T - W G^T``, exactly skew-symmetric, acting on the output side (left of ``W``).
+        Both are in the units of ``W`` times ``G``.
+
     Examples
     --------
     >>> import numpy as np

@@ -57,6 +57,30 @@ def make_case(name: str, *, quick: bool = False, seed: int = 0) -> NDArray:
     """The test matrix ``name`` from :data:`CASES` (graded: singular values 1..1e-12 log-spaced;
     clustered: groups of three values 1e-10 apart; rank-deficient: rank min(m, n)/2).
 
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CASES`: ``"random"``, ``"graded"``, ``"clustered"``,
+        ``"rank-deficient"`` (120×80), ``"tall"`` (300×30) or ``"wide"`` (30×300).
+    quick : bool, default False
+        Use the case's small shape instead (24×16, 60×8 or 8×60).
+    seed : int, default 0
+        Seed of the ``numpy.random.default_rng`` generator, ``>= 0``.
+
+    Returns
+    -------
+    (m, n) ndarray
+        A float64 matrix, the same for the same ``name``, ``quick`` and ``seed``.
+
+    Raises
+    ------
+    InputValueError
+        Unknown ``name``, or negative ``seed``.
+    InputTypeError
+        ``seed`` is not an int.
+
+    Examples
+    --------
     >>> make_case("graded", quick=True).shape
     (24, 16)
     """

@@ -39,6 +39,38 @@ def check_method(A: ArrayLike, *, method: str, rank: int | None = None, steps: i
     Parameters are those of the two functions (``mpmath_max_dim`` None: compare_with_lapack's
     default).  A diverged method gives a result with status DIVERGED (not an exception).
 
+    Parameters
+    ----------
+    A : (m, n) array_like
+        Real matrix (computed in float64).
+    method : str
+        Keyword-only, required: one of :data:`METHODS` (see :func:`svd_by_optimization`).
+    rank : int, optional
+        Number of singular triplets (default ``min(m, n)``).
+    steps : int, optional
+        Iteration budget (default: the method's).
+    seed : int, optional
+        Seed of the random start (default 0).
+    lr : float or "auto", optional
+        Step size of the penalty methods only (see :func:`svd_by_optimization`).
+    mpmath_max_dim : int, optional
+        Also compare with an mpmath reference (50 digits) when ``max(m, n) <= mpmath_max_dim``;
+        default :data:`MPMATH_MAX_DIM` (30).
+
+    Returns
+    -------
+    SVDCheckResult
+        ``optimization`` (the :class:`SVDOptResult`), ``comparison`` (the
+        :class:`LapackComparison`, LAPACK threshold 50, clusters at ``rtol = 1e-8``), and the
+        comparison's ``status`` with a ``reason`` that also quotes the method's when it failed.
+
+    Raises
+    ------
+    InputValueError
+        NaN/Inf, empty or non-2-D ``A``; unknown method; ``rank`` or ``steps`` out of range.
+    InputTypeError
+        Complex or non-numeric ``A``.
+
     Examples
     --------
     >>> import numpy as np

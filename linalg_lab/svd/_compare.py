@@ -123,7 +123,28 @@ class LapackComparison(Result):
 
 
 def singular_value_clusters(s: NDArray, rtol: float) -> list[list[int]]:
-    """Group consecutive indices of descending ``s`` whose gaps are at most ``rtol·s[0]``."""
+    """Group consecutive indices of descending ``s`` whose gaps are at most ``rtol·s[0]``.
+
+    Parameters
+    ----------
+    s : (p,) ndarray
+        Singular values, sorted descending (not checked).
+    rtol : float
+        Gap threshold relative to the largest value ``s[0]``: neighbours ``s[i-1] - s[i] <=
+        rtol * s[0]`` share a cluster (chains merge, so a cluster's width is not bounded).
+
+    Returns
+    -------
+    list of list of int
+        The clusters as runs of consecutive indices, covering ``0..p-1`` in order (empty for
+        ``p = 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> singular_value_clusters(np.array([1.0, 0.5, 0.5 - 1e-12, 0.1]), 1e-8)
+    [[0], [1, 2], [3]]
+    """
     if s.size == 0:
         return []
     tol = rtol * float(s[0])
@@ -137,7 +158,33 @@ def singular_value_clusters(s: NDArray, rtol: float) -> list[list[int]]:
 
 
 def lapack_references(A: NDArray) -> dict[str, Any]:
-    """Singular values (and gesdd's full factors) from scipy's gesdd, gesvd and gejsv (mode 'C')."""
+    """Singular values (and gesdd's full factors) from scipy's gesdd, gesvd and gejsv (mode 'C').
+
+    Parameters
+    ----------
+    A : (m, n) ndarray
+        A finite real float64 matrix (not validated; :func:`compare_with_lapack` validates).
+        gejsv runs on ``A.T`` when ``m < n``.
+
+    Returns
+    -------
+    dict
+        ``"gesdd"``: ``(U, s, Vt)`` with ``U`` (m, m), ``s`` (min(m, n),) descending, ``Vt``
+        (n, n); ``"gesvd"``: ``s`` (min(m, n),); ``"gejsv"``: ``s`` (min(m, n),) descending,
+        present only when dgejsv succeeds (``info == 0``).
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        gesdd or gesvd did not converge.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> refs = lapack_references(np.diag([3.0, 2.0, 1.0]))
+    >>> sorted(refs), bool(np.all(np.abs(refs["gejsv"] - [3.0, 2.0, 1.0]) <= 4 * 2.0**-52))
+    (['gejsv', 'gesdd', 'gesvd'], True)
+    """
     import scipy.linalg as sla
     from scipy.linalg import lapack
 

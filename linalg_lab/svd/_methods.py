@@ -131,7 +131,33 @@ class SVDOptResult(Result):
 
 
 def relative_residual(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray) -> float:
-    """``max(‖A V − U S‖_F, ‖Aᵀ U − V S‖_F) / ‖A‖_F`` for triplets ``(U[:, i], s[i], Vt[i])``."""
+    """``max(‖A V − U S‖_F, ‖Aᵀ U − V S‖_F) / ‖A‖_F`` for triplets ``(U[:, i], s[i], Vt[i])``.
+
+    Parameters
+    ----------
+    A : (m, n) ndarray
+        The matrix, real floating (not validated).
+    U : (m, k) ndarray
+        Left singular vectors, as columns.
+    s : (k,) ndarray
+        Singular values.
+    Vt : (k, n) ndarray
+        Right singular vectors, as rows.
+
+    Returns
+    -------
+    float
+        The relative residual (dimensionless, not in eps units); 0 if ``A`` is zero, ``inf`` if a
+        residual is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.random.default_rng(0).standard_normal((5, 3))
+    >>> U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    >>> bool(relative_residual(A, U, s, Vt) < 1e-14)
+    True
+    """
     na = float(np.linalg.norm(A))
     if na == 0.0:
         return 0.0

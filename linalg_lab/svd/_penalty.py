@@ -158,6 +158,24 @@ def penalty_step_size(M: NDArray, U: NDArray, d: NDArray, V: NDArray, w: float =
     (σ₁ = ‖M‖₂); with momentum 0.9 heavy-ball steps are stable for ``lr < 2(1 + 0.9)/L``, so ``1/L``
     leaves a margin of 3.8.  The seed's lr 0.9 was tuned on 5×4 matrices with entries in [0, 1),
     where ``1/L`` is larger than 0.9; on a 40×30 Gaussian matrix ``1/L ≈ 0.05``.
+
+    Parameters
+    ----------
+    M : (m, n) ndarray
+        The matrix being factorised (real, float64; not validated).
+    U : (m, k) ndarray
+        Starting left factor (one start, not a batch).
+    d : (k,) ndarray
+        Starting square roots of the singular values (the loss uses ``d²``).
+    V : (n, k) ndarray
+        Starting right factor.
+    w : float, default 0.01
+        The orthogonality penalty weight (seed 004's 0.01, :attr:`PenaltyConfig.penalty_weight`).
+
+    Returns
+    -------
+    float
+        The step size ``1/L`` (in the loss's parameter units); 1.0 if ``L = 0``.
     """
     m, n = M.shape
     k = U.shape[1]

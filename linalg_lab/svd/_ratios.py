@@ -121,6 +121,37 @@ def residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps: float) 
     the ratio is scale-invariant, and unscaled a matrix near the overflow threshold has
     ``‖A‖₁ = inf`` (which made every residual score 0) while one of subnormal scale loses the
     residual to underflow.
+
+    Parameters
+    ----------
+    A : (m, n) ndarray
+        The matrix, real floating (float64 or float32; not validated).
+    U : (m, p) ndarray
+        Left singular vectors, as columns.
+    s : (p,) ndarray
+        Singular values.
+    Vt : (p, n) ndarray
+        Right singular vectors, as rows.
+    eps : float
+        The machine epsilon the ratio is measured in (LAPACK's ``DLAMCH('Precision')``:
+        ``np.finfo(dtype).eps`` of the least precise argument, 2**-52 for float64).
+
+    Returns
+    -------
+    float
+        The ratio, dimensionless (in units of ``eps``; LAPACK's threshold is
+        :data:`LAPACK_THRESHOLD` = 50).  LAPACK's safeguards: ``inf`` if the residual is not
+        finite; for ``‖A‖₁ = 0``, 0 if the residual is 0 and ``1/eps`` otherwise; a residual
+        beyond ``‖A‖₁`` is capped so that the ratio is at most ``1/eps``.
+        0 for an empty ``A``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.random.default_rng(0).standard_normal((5, 3))
+    >>> U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    >>> bool(residual_ratio(A, U, s, Vt, np.finfo(np.float64).eps) < 50)
+    True
     """
     n = A.shape[1]
     shift = _power_of_two_shift(A)
@@ -138,6 +169,30 @@ def partial_residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps:
 
     ``U`` (m, k), ``s`` (k,), ``Vt`` (k, n); the same safeguards as dbdt01 and the same exact
     power-of-two prescaling as :func:`residual_ratio`.
+
+    Parameters
+    ----------
+    A : (m, n) ndarray
+        The matrix, real floating (float64 or float32; not validated).
+    U : (m, k) ndarray
+        Left singular vectors, as columns.
+    s : (k,) ndarray
+        Singular values.
+    Vt : (k, n) ndarray
+        Right singular vectors, as rows.
+    eps : float
+        The machine epsilon the ratio is measured in (LAPACK's ``DLAMCH('Precision')``:
+        ``np.finfo(dtype).eps`` of the least precise argument, 2**-52 for float64).
+
+    Returns
+    -------
+    float
+        The ratio, dimensionless (in units of ``eps``; LAPACK's threshold is
+        :data:`LAPACK_THRESHOLD` = 50).  LAPACK's safeguards: ``inf`` if the residual is not
+        finite; for ``‖A‖_max = 0``, 0 if the residual is 0 and ``1/eps`` otherwise; a residual
+        beyond ``‖A‖_max`` is capped so that the ratio is at most ``1/eps``.
+        0 when ``k = 0``.  Only the part of ``A v_i - s_i u_i`` inside span(U) is seen (see
+        :func:`triplet_residual_ratio`).
     """
     n = A.shape[1]
     if s.size == 0:
@@ -159,6 +214,29 @@ def triplet_residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps:
 
     Unlike dbdt05 it sees the part of ``A v_i − s_i u_i`` outside span(U); for a full SVD it is
     within a small factor of dbdt01's ratio.
+
+    Parameters
+    ----------
+    A : (m, n) ndarray
+        The matrix, real floating (float64 or float32; not validated).
+    U : (m, k) ndarray
+        Left singular vectors, as columns.
+    s : (k,) ndarray
+        Singular values.
+    Vt : (k, n) ndarray
+        Right singular vectors, as rows.
+    eps : float
+        The machine epsilon the ratio is measured in (LAPACK's ``DLAMCH('Precision')``:
+        ``np.finfo(dtype).eps`` of the least precise argument, 2**-52 for float64).
+
+    Returns
+    -------
+    float
+        The ratio, dimensionless (in units of ``eps``; LAPACK's threshold is
+        :data:`LAPACK_THRESHOLD` = 50).  LAPACK's safeguards: ``inf`` if the residual is not
+        finite; for ``‖A‖₁ = 0``, 0 if the residual is 0 and ``1/eps`` otherwise; a residual
+        beyond ``‖A‖₁`` is capped so that the ratio is at most ``1/eps``.
+        0 when ``k = 0``.
     """
     n = A.shape[1]
     if s.size == 0:
@@ -175,7 +253,30 @@ def triplet_residual_ratio(A: NDArray, U: NDArray, s: NDArray, Vt: NDArray, eps:
 
 
 def orthogonality_ratio(Q: NDArray, eps: float, *, columns: bool) -> float:
-    """dort01: ``‖I − QᵀQ‖₁ / (m eps)`` (columns) or ``‖I − Q Qᵀ‖₁ / (n eps)`` (rows), Q of shape (m, n)."""
+    """dort01: ``‖I − QᵀQ‖₁ / (m eps)`` (columns) or ``‖I − Q Qᵀ‖₁ / (n eps)`` (rows), Q of shape (m, n).
+
+    Parameters
+    ----------
+    Q : (m, n) ndarray
+        The factor to test, real floating (not validated): ``U`` for columns, ``Vt`` for rows.
+    eps : float
+        The machine epsilon the ratio is measured in (``np.finfo(dtype).eps``).
+    columns : bool
+        Keyword-only, required.  True: orthonormality of the n columns (``QᵀQ = I``, scaled by
+        ``m``); False: of the m rows (``Q Qᵀ = I``, scaled by ``n``).
+
+    Returns
+    -------
+    float
+        The ratio, dimensionless (in units of ``eps``; LAPACK's threshold is 50); 0 for an empty
+        Gram matrix, ``inf`` if it is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> orthogonality_ratio(np.eye(3), 2.0**-52, columns=True)
+    0.0
+    """
     m, n = Q.shape
     if columns:
         G, scale = Q.T @ Q, m

@@ -38,7 +38,25 @@ class CertifiedDesign(Result):
 
 
 def certify_design(d: NSDesign, *, compare: bool = True) -> CertifiedDesign:
-    """Certify a design's rounded schedule with ``proofs_check.schedule_band`` and compare with presets."""
+    """Certify a design's rounded schedule with ``proofs_check.schedule_band`` and compare with presets.
+
+    Parameters
+    ----------
+    d : NSDesign
+        A design from :func:`linalg_lab.ns.ns_design`; its rounded ``schedule`` is certified over
+        ``[d.lo, d.hi]`` for as many steps as it has degrees.
+    compare : bool, default True
+        Keyword-only: also certify the presets whose steps all have the design's degree (only when
+        the design uses a single degree).
+
+    Returns
+    -------
+    CertifiedDesign
+        The design, the certified check of its schedule, the certified band ``lower``/``upper``,
+        the presets' certified ``max |1 - P|`` bounds and those the design provably beats;
+        rigour CERTIFIED when the check is certified (else REFERENCE) and the design's or the
+        check's status.
+    """
     k = len(d.degrees)
     band = schedule_band(d.schedule, d.lo, d.hi, steps=k)
     check = d.check_certified(band)

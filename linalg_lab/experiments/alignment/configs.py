@@ -193,7 +193,29 @@ SWEEPS: dict[str, str] = {"nu-sweep": "paper", "small-nu-sweep": "small-paper", 
 
 
 def get_config(config: str | AlignmentConfig) -> AlignmentConfig:
-    """Look up a named configuration (or pass a config object through)."""
+    """Look up a named configuration (or pass a config object through).
+
+    Parameters
+    ----------
+    config : str or AlignmentConfig
+        A key of :data:`CONFIGS`, or a configuration, returned as is.
+
+    Returns
+    -------
+    AlignmentConfig
+
+    Raises
+    ------
+    InputValueError
+        Unknown name (the message lists the configurations).
+    InputTypeError
+        ``config`` is neither a string nor an :class:`AlignmentConfig`.
+
+    Examples
+    --------
+    >>> get_config("tiny-relu").name
+    'tiny-relu'
+    """
     if isinstance(config, AlignmentConfig):
         return config
     if not isinstance(config, str):

@@ -68,6 +68,35 @@ def _agg(runs: list[TrainResult], prefix: str = "") -> dict[str, Any]:
 def run_experiment(name: str, *, seeds: int = 1, progress: Callable[..., Any] | None = None) -> ExperimentResult:
     """Run a named experiment (a configuration, a pair or a sweep) over ``seeds`` seeds.
 
+    Parameters
+    ----------
+    name : str
+        One of :func:`experiment_names`: a key of :data:`CONFIGS` (one training run per seed),
+        of :data:`PAIRS` (two runs compared per seed, :func:`compare_runs`) or of :data:`SWEEPS`
+        (a nu-sweep at initialisation, :func:`nu_sweep`).
+    seeds : int, default 1
+        Number of seeds, ``>= 1``; seeds ``0 .. seeds-1`` are used.
+    progress : callable, optional
+        Called as ``progress(1)`` after every epoch (every grid point of a sweep); see
+        :func:`experiment_epochs` for the total.
+
+    Returns
+    -------
+    ExperimentResult
+        ``experiment_kind`` "train", "pair" or "sweep"; ``runs`` (one TrainResult or
+        ComparisonResult per seed, or one SweepResult); ``aggregate`` (mean and std over seeds of
+        the final alignments and losses; empty for a sweep); ``status`` OK, or INACCURATE with the
+        failed runs' reasons (rigour NUMERICAL).
+
+    Raises
+    ------
+    InputValueError
+        Unknown ``name`` (the message lists the names), or ``seeds < 1``.
+    InputTypeError
+        ``seeds`` is not an int.
+
+    Examples
+    --------
     >>> run_experiment("tiny-relu").runs[0].history["loss"].shape
     (10,)
     """
@@ -102,6 +131,26 @@ def run_experiment(name: str, *, seeds: int = 1, progress: Callable[..., Any] | 
 def experiment_epochs(name: str, seeds: int = 1) -> int:
     """Number of progress steps :func:`run_experiment` reports for ``name`` (for a progress bar).
 
+    Parameters
+    ----------
+    name : str
+        One of :func:`experiment_names` (a configuration, a pair or a sweep).
+    seeds : int, default 1
+        Number of seeds, as for :func:`run_experiment` (not validated here).
+
+    Returns
+    -------
+    int
+        ``epochs * seeds`` for a configuration, the sum of both configurations' epochs times
+        ``seeds`` for a pair, ``len(NU_GRID) * seeds`` for a sweep.
+
+    Raises
+    ------
+    InputValueError
+        Unknown ``name``.
+
+    Examples
+    --------
     >>> experiment_epochs("tiny-relu-vs-sigmoid", seeds=2)
     40
     """

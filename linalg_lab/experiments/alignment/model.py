@@ -79,6 +79,28 @@ OUTER_SCALES: dict[str, Callable[[int], float]] = {
 def output_scale(scaling: str | float, m: int) -> float:
     """Total output scale ``gamma * s`` of a named regime ("ntk": ``1/sqrt(m)``, "mean-field": ``1/m``) or a number.
 
+    Parameters
+    ----------
+    scaling : str or float
+        A key of :data:`SCALINGS` (``"ntk"``, ``"mean-field"``), or a positive finite number,
+        returned as is.
+    m : int
+        The width (number of hidden units); used only for a named regime.
+
+    Returns
+    -------
+    float
+        The total scale ``gamma * s`` (dimensionless), ``> 0``.
+
+    Raises
+    ------
+    InputValueError
+        Unknown regime name, or a number that is not finite and positive.
+    InputTypeError
+        ``scaling`` is neither a string nor a real number.
+
+    Examples
+    --------
     >>> output_scale("ntk", 100), output_scale("mean-field", 100), output_scale(0.5, 100)
     (0.1, 0.01, 0.5)
     """
@@ -91,6 +113,26 @@ def output_scale(scaling: str | float, m: int) -> float:
 def outer_weight_scale(outer_scale: str, m: int) -> float:
     """Scale ``s`` of the outer weights ("1" or "1/sqrt(m)").
 
+    Parameters
+    ----------
+    outer_scale : str
+        A key of :data:`OUTER_SCALES`: ``"1"`` (the paper's ``a in {±1}^m``) or ``"1/sqrt(m)"``
+        (the seed notebook's).
+    m : int
+        The width (number of hidden units).
+
+    Returns
+    -------
+    float
+        ``s``: 1.0 or ``1/sqrt(m)``.
+
+    Raises
+    ------
+    InputValueError
+        Unknown ``outer_scale``.
+
+    Examples
+    --------
     >>> outer_weight_scale("1/sqrt(m)", 100)
     0.1
     """
@@ -188,6 +230,34 @@ def half_mse_body(X: NDArray, W: NDArray, a: NDArray, y: NDArray, gamma: float, 
 def network_output(X: ArrayLike, W: ArrayLike, a: ArrayLike, *, gamma: float, activation: Activation) -> NDArray[np.float64]:
     """``f(x_i) = gamma a^T sigma(W x_i)`` for every row of X; returns shape (n,).
 
+    Parameters
+    ----------
+    X : (n, d) array_like
+        Inputs, one per row (real, finite; computed in float64).
+    W : (m, d) array_like
+        First-layer weights, one hidden unit per row.
+    a : (m,) array_like
+        Outer weights (1-D: ``(m, 1)`` and ``(1, m)`` arrays are refused).
+    gamma : float
+        Keyword-only: the output multiplier, finite and ``> 0``.
+    activation : {"relu", "sigmoid", "tanh"}
+        Keyword-only: ``sigma``, a key of :data:`ACTIVATIONS`.
+
+    Returns
+    -------
+    (n,) ndarray
+        float64 network outputs.
+
+    Raises
+    ------
+    InputValueError
+        Shapes that do not match, NaN/Inf or empty arrays, ``gamma <= 0`` or not finite, unknown
+        activation.
+    InputTypeError
+        Complex or non-numeric arrays, ``gamma`` not a real number.
+
+    Examples
+    --------
     >>> X = np.eye(2); W = np.eye(2); a = np.array([1.0, -1.0])
     >>> network_output(X, W, a, gamma=0.5, activation="relu")
     array([ 0.5, -0.5])
@@ -199,6 +269,36 @@ def network_output(X: ArrayLike, W: ArrayLike, a: ArrayLike, *, gamma: float, ac
 def half_mse(X: ArrayLike, W: ArrayLike, a: ArrayLike, y: ArrayLike, *, gamma: float, activation: Activation) -> float:
     """``L = (1/2n) sum_i (f(x_i) - y_i)^2`` (the loss whose gradient :func:`first_layer_gradient` gives).
 
+    Parameters
+    ----------
+    X : (n, d) array_like
+        Inputs, one per row (real, finite; computed in float64).
+    W : (m, d) array_like
+        First-layer weights, one hidden unit per row.
+    a : (m,) array_like
+        Outer weights (1-D).
+    y : (n,) array_like
+        Targets (1-D: ``(n, 1)`` and ``(1, n)`` arrays are refused, as they would broadcast).
+    gamma : float
+        Keyword-only: the output multiplier, finite and ``> 0``.
+    activation : {"relu", "sigmoid", "tanh"}
+        Keyword-only: ``sigma``, a key of :data:`ACTIVATIONS`.
+
+    Returns
+    -------
+    float
+        The loss, in the squared units of ``y``.
+
+    Raises
+    ------
+    InputValueError
+        Shapes that do not match, NaN/Inf or empty arrays, ``gamma <= 0`` or not finite, unknown
+        activation.
+    InputTypeError
+        Complex or non-numeric arrays, ``gamma`` not a real number.
+
+    Examples
+    --------
     >>> half_mse(np.eye(2), np.eye(2), np.array([1.0, 1.0]), np.array([1.0, 0.0]), gamma=1.0, activation="relu")
     0.25
     """

@@ -165,7 +165,27 @@ def norm_bracket(A: NDArray, *, rtol: float = 1e-8, seed: int = 0) -> SpectralNo
 
 def operator_norm(T: NDArray, *, rtol: float = 1e-8) -> float:
     """``||T||_2`` of a validated float64 matrix: LAPACK below 65 rows or columns, else the estimate of
-    :func:`linalg_lab.spectral_norm` (relative accuracy ``rtol``); 0 for a zero matrix."""
+    :func:`linalg_lab.spectral_norm` (relative accuracy ``rtol``); 0 for a zero matrix.
+
+    Parameters
+    ----------
+    T : (p, q) ndarray
+        A finite float64 matrix, already validated (not checked here).
+    rtol : float, default 1e-8
+        Keyword-only: the relative accuracy asked of the estimate when ``min(p, q) > 64``
+        (unused below, where LAPACK's SVD gives the norm to rounding accuracy).
+
+    Returns
+    -------
+    float
+        ``||T||_2`` in the units of ``T``'s entries (numerical: LAPACK's value, or the Lanczos
+        bracket's estimate).
+
+    Examples
+    --------
+    >>> operator_norm(np.diag([3.0, -4.0]))
+    4.0
+    """
     if not np.any(T):
         return 0.0
     if min(T.shape) <= 64:

@@ -181,6 +181,37 @@ def nu_sweep_point(base: str | AlignmentConfig, nu: float, seed: int, *,
     One data draw and one weight draw are shared by all (activation, scaling) pairs, as in
     :func:`nu_sweep` (which is this function over a grid followed by :func:`collect_nu_sweep`).
 
+    Parameters
+    ----------
+    base : str or AlignmentConfig
+        The configuration (a key of :data:`CONFIGS` or the object) that sets ``n``, ``d``, ``m``,
+        the data model and the outer weights.
+    nu : float
+        The spike exponent, finite and ``>= 0``: the spike strength is ``zeta = n**nu``.
+    seed : int
+        The seed of the data and weight draws, ``>= 0``.
+    activations : sequence of str, default ("relu", "sigmoid", "tanh")
+        Keyword-only: keys of :data:`ACTIVATIONS` (a single string counts as one), non-empty.
+    scalings : sequence of str, default ("ntk", "mean-field")
+        Keyword-only: keys of :data:`SCALINGS` (a single string counts as one), non-empty.
+
+    Returns
+    -------
+    NuSweepPoint
+        ``values["{activation}/{scaling}"]``: the alignments with the spike direction ``q``
+        (``"aq"``) and the residue (``"ar"``), ``sigma_2/sigma_1`` (``"ratio"``) and the norms
+        ``||S1||``, ``||S12 + S2||``, ``||E||``, ``||G||`` (``"s1"``, ``"sp"``, ``"e"``,
+        ``"g"``) of the gradient at initialisation (numerical).
+
+    Raises
+    ------
+    InputValueError
+        Unknown configuration, activation or scaling; empty lists; ``nu < 0`` or not finite;
+        ``seed < 0``.
+    InputTypeError
+        ``base`` neither a name nor a configuration; ``nu`` not a real number; ``seed`` not an
+        int.
+
     Examples
     --------
     >>> p = nu_sweep_point("tiny-paper", 0.75, 0, activations=("relu",), scalings=("ntk",))
@@ -214,6 +245,23 @@ def collect_nu_sweep(points: Sequence[NuSweepPoint]) -> SweepResult:
 
     The points must form a full grid: one per (nu, seed) for the same base, activations and
     scalings; a missing or repeated point is an error (nothing is filled in silently).
+
+    Parameters
+    ----------
+    points : sequence of NuSweepPoint
+        The points of one sweep (from :func:`nu_sweep_point`), in any order.
+
+    Returns
+    -------
+    SweepResult
+        Arrays of shape (number of nus, activations, scalings, seeds), nus ascending and seeds in
+        ascending order; ``elapsed_s`` is the points' total.
+
+    Raises
+    ------
+    InputValueError
+        No points; points with different bases, activations or scalings; a repeated (nu, seed);
+        an incomplete (nu, seed) grid.
     """
     func = "collect_nu_sweep"
     if not points:

@@ -166,6 +166,29 @@ def init_network(kind: str, width: int, *, input_dim: int = 16, seed: int = 0,
     The random stream depends on ``(seed, width, kind)`` so that runs are reproducible and
     independent across widths.
 
+    Parameters
+    ----------
+    kind : {"two-layer", "skip"}
+        The architecture, one of :data:`NETWORKS` (not validated beyond ``NETWORKS.index``, which
+        raises ValueError for another name).
+    width : int
+        The hidden width ``m``.
+    input_dim : int, default 16
+        Keyword-only: the input dimension ``d``.
+    seed : int, default 0
+        Keyword-only: the seed, combined with ``width`` and ``kind``.
+    outer : {"rademacher", "gaussian"}, default "rademacher"
+        Keyword-only: the law of the output weights (:data:`OUTER`); any other value means
+        "rademacher" (not validated).
+
+    Returns
+    -------
+    Network
+        ``params`` ``(W, v)`` with ``W`` (m, d) for "two-layer", ``(W1, W2, v)`` with ``W2``
+        (m, m) for "skip"; ``x`` (d,) of unit norm.
+
+    Examples
+    --------
     >>> net = init_network("two-layer", 64, input_dim=4)
     >>> net.size, net.hvp(np.ones(net.size)).shape
     (320, (320,))
@@ -189,6 +212,24 @@ def two_layer_hessian_norm(net: Network) -> float:
     2 x 2 matrix ``[[a r^2, b r], [b r, 0]]`` (``r = ||x||``) and it vanishes elsewhere, so
     ``||H||_2 = max_i (|a_i| r^2 + sqrt(a_i^2 r^4 + 4 b_i^2 r^2)) / 2``.
 
+    Parameters
+    ----------
+    net : Network
+        A "two-layer" network (:func:`init_network`).
+
+    Returns
+    -------
+    float
+        The spectral norm of the Hessian of the output with respect to all parameters at
+        ``net.x`` (closed form, evaluated in float64).
+
+    Raises
+    ------
+    ValueError
+        ``net`` is not a "two-layer" network.
+
+    Examples
+    --------
     >>> net = init_network("two-layer", 64, input_dim=4)
     >>> H = np.column_stack([net.hvp(e) for e in np.eye(net.size)])
     >>> bool(abs(np.linalg.norm(H, 2) - two_layer_hessian_norm(net)) < 1e-12)

@@ -58,6 +58,30 @@ class SlopeFit:
 def fit_slope(widths: NDArray, values: NDArray, *, confidence: float = 0.95) -> SlopeFit:
     """Fit ``log values`` against ``log widths`` (OLS) with a Student-t interval for the slope.
 
+    Parameters
+    ----------
+    widths : array_like
+        The widths ``m > 0`` (any shape, flattened).
+    values : array_like
+        The measured values ``y > 0`` at those widths, as many as ``widths``.
+    confidence : float, default 0.95
+        Keyword-only: the two-sided confidence level of the slope interval, in (0, 1) (not
+        validated).
+
+    Returns
+    -------
+    SlopeFit
+        ``slope``, ``intercept`` (of ``log y = intercept + slope log m``), ``lower``/``upper``
+        (the ``confidence`` interval for the slope, ``n - 2`` degrees of freedom),
+        ``standard_error``, ``points`` and ``r_squared``.
+
+    Raises
+    ------
+    InputValueError
+        Fewer than 3 points.
+
+    Examples
+    --------
     >>> w = np.array([64.0, 128, 256, 512])
     >>> f = fit_slope(w, 3 * w**-0.5)
     >>> round(f.slope, 12), f.contains(-0.5)
