@@ -53,8 +53,8 @@ def eps_of(dtype: Any) -> float:
     dtype : dtype-like
         Anything ``numpy.dtype`` accepts (``np.float32``, ``"float16"``, an array's ``.dtype``,
         ``None`` for float64), an ml_dtypes type, or the name of one (``"bfloat16"``).  Integer
-        and bool dtypes, names neither library knows, and complex dtypes (complex64 included)
-        give float64's eps.
+        and bool dtypes and names neither library knows give float64's eps; a complex dtype gives
+        the eps of its real part (complex64: float32's).
 
     Returns
     -------
@@ -65,6 +65,8 @@ def eps_of(dtype: Any) -> float:
     --------
     >>> eps_of("float32") == 2.0**-23, eps_of("bfloat16") == 2.0**-7, eps_of(int) == 2.0**-52
     (True, True, True)
+    >>> eps_of(np.complex64) == 2.0**-23, eps_of(np.complex128) == 2.0**-52
+    (True, True)
     """
     try:
         dt = np.dtype(dtype)
@@ -75,9 +77,8 @@ def eps_of(dtype: Any) -> float:
             return float(ml_dtypes.finfo(getattr(ml_dtypes, str(dtype))).eps)
         except (ImportError, AttributeError, TypeError, ValueError):
             dt = np.dtype(np.float64)
-    if dt.kind == "c":
-        dt = np.dtype(dt.char.lower()) if dt.char in "FD" else np.dtype(np.float64)
-        dt = np.float32 if dt == np.complex64 else np.float64
+    if dt.kind == "c":  # a complex dtype's eps is that of its real part (complex64 -> float32)
+        dt = np.dtype(f"f{dt.itemsize // 2}")
     if np.dtype(dt).kind != "f":
         try:  # bfloat16 and friends from ml_dtypes
             import ml_dtypes
