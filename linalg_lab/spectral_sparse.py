@@ -724,13 +724,17 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
                 break
         if not ok:
             lo_fail = max(lo_fail, tau)
-            if math.isinf(upper):
-                step *= 8
-                tau = base * (1 + step)
-                if step > 1.0:
+            if math.isinf(last_ok):  # no success yet: step up, at most to just above a bound >= ||a||
+                triv = op.trivial_upper() * (1 + 2.0**-20)
+                if tau >= triv:
                     break
+                step *= 8
+                tau = min(base * (1 + step), triv)
             else:
-                tau = math.sqrt(tau * last_ok)
+                # sigma_1 is (numerically) above lo_fail: step up by a few times the miss, at most
+                # to the geometric mean with the last success
+                miss = lo_fail / max(est, lower) - 1
+                tau = min(math.sqrt(lo_fail * last_ok), lo_fail * (1 + 8 * max(miss, rtol)))
             continue
         upper, last_ok = min(upper, up), tau
         if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
