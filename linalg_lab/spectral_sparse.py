@@ -187,35 +187,30 @@ class _Factorizer:
 class _BandFactorizer:
     """LAPACK band Cholesky (``dpbtrf`` through :func:`scipy.linalg.cholesky_banded`) on one pattern.
 
-    The factor of a matrix of half-bandwidth ``kd`` stays inside the band, so its storage
-    ``n (kd + 1)`` is known before factorising; each inner product has at most ``kd + 1`` terms.
+    Built from the lower-triangle entries ``(i - j, j, value)`` (``i >= j``) of the ordered matrix; the
+    factor of a matrix of half-bandwidth ``kd`` stays inside the band, so its storage ``n (kd + 1)``
+    is known before factorising; each inner product has at most ``kd + 1`` terms.
     """
 
     backend = "band"
 
-    def __init__(self, pattern: sp.csc_matrix) -> None:
-        n = pattern.shape[0]
+    def __init__(self, dist: NDArray, cols: NDArray, vals: NDArray, n: int, kd: int) -> None:
         self.n = n
-        cols = np.repeat(np.arange(n), np.diff(pattern.indptr))
-        low = pattern.indices >= cols
-        self._pos = np.flatnonzero(low)
-        self._k = (pattern.indices - cols)[low]  # LAPACK lower band storage: ab[i - j, j] = M[i, j]
-        self._j = cols[low]
-        self.kd = int(self._k.max()) if self._k.size else 0
-        self.nnz_factor = n * (self.kd + 1)
-        self.max_row = self.kd + 1
+        self.kd = kd
+        self.template = np.zeros((kd + 1, n))  # LAPACK lower band storage: ab[i - j, j] = M[i, j]
+        self.template[dist, cols] = vals
+        self.nnz_factor = n * (kd + 1)
+        self.max_row = kd + 1
         self._c: NDArray | None = None
 
-    def factor(self, M: sp.csc_matrix, bound: bool = True) -> tuple[bool, str, float]:
+    def factor(self, ab: NDArray, bound: bool = True) -> tuple[bool, str, float]:
         import scipy.linalg
 
-        ab = np.zeros((self.kd + 1, self.n))
-        ab[self._k, self._j] = M.data[self._pos]
         try:
             # one BLAS thread: the blocks of a narrow band are small, and on a busy machine waking
             # OpenBLAS threads cost 10 s where the factorisation takes 0.13 s (measured, n = 2e5, kd = 101)
             with _one_thread():
-                c = scipy.linalg.cholesky_banded(ab, lower=True, check_finite=False)
+                c = scipy.linalg.cholesky_banded(ab, lower=True, overwrite_ab=True, check_finite=False)
         except np.linalg.LinAlgError as e:
             return False, f"LAPACK dpbtrf: not positive definite ({e})", math.nan
         if not np.all(np.isfinite(c)):
@@ -351,56 +346,70 @@ class _Problem:
         cols = np.concatenate([cols, extra])
         vals = np.concatenate([vals, np.zeros(extra.size)])
         templates = None
+        self.backend: str | None = None
+        self.fz: list[Any] = []
         if ordering == "auto" or backend == "band":
             # A band/profile ordering when its envelope -- which contains the factor's fill, so this
             # is a fill bound measured before factorising -- is at most 8 times the matrix's
             # non-zeros (a banded matrix has ratio ~1, a 2-D grid ~sqrt(n)); otherwise AMD.
             perm = np.argsort(key, kind="stable")
-            inv = np.empty(size, dtype=np.intp)
+            # 32-bit indices where they fit: these passes over 2 nnz(a) entries are memory-bound
+            inv = np.empty(size, dtype=np.int32 if size < 2**31 else np.intp)
             inv[perm] = np.arange(size)
             pr, pc = inv[rows], inv[cols]
-            first = _csc(pr, pc, vals, size)
-            self.envelope = _envelope(first)
+            low = np.flatnonzero(pr >= pc)
+            lr, lc = pr[low], pc[low]
+            first = np.arange(size, dtype=inv.dtype)  # first non-zero row of each column = first column of each row
+            np.minimum.at(first, lr, lc)
+            self.envelope = int(np.sum(np.arange(size) - first + 1))
             if self.envelope <= 8 * len(rows) or backend == "band":
                 self.perm = perm
                 self.ordering = "natural (interleaved band)" if form == "augmented" else "natural (band)"
-                templates = [first] if len(signs) == 1 else [_csc(pr, pc, sg * vals, size) for sg in signs]
+                dist = lr - lc
+                kd = int(np.max(dist))
+                # LAPACK's band Cholesky when asked for, or (auto) when the band holds at most twice
+                # the envelope: BLAS-3 blocks in a dense band beat a sparse code on a dense band
+                if backend == "band" or (backend == "auto" and size * (kd + 1) <= 2 * self.envelope):
+                    self.backend = "band"
+                    self.fz = [_BandFactorizer(dist, lc, sg * vals[low], size, kd) for sg in signs]
+                else:
+                    templates = [_csc(pr, pc, sg * vals, size) for sg in signs]
             else:
                 self.ordering = "amd"
-        if templates is None:
+        if self.backend is None and templates is None:
             templates = [_csc(rows, cols, sg * vals, size) for sg in signs]
         if form == "symmetric" and self.perm is not None:
             self.adiag = self.adiag[self.perm]
         self.templates = templates
-        self.diag_pos = [_diag_positions(t) for t in templates]
-        self.backend: str | None
-        bands = [_BandFactorizer(t) for t in templates] if self.perm is not None else []
-        # LAPACK's band Cholesky when asked for, or (auto) when the band holds at most twice the
-        # envelope: BLAS-3 blocks in a dense band beat a sparse code on a dense band
-        if backend == "band" or (backend == "auto" and bands and bands[0].nnz_factor <= 2 * self.envelope):
-            self.backend = "band"
-            self.fz: list[Any] = bands
-        else:
+        if templates is not None:
+            self.diag_pos = [_diag_positions(t) for t in templates]
             self.backend = sparse_backend(backend)
             solver_ordering = "natural" if self.perm is not None else self.ordering
             self.fz = [_Factorizer(self.backend, t, solver_ordering) for t in templates] if self.backend else []
-        self.proved = [math.inf] * len(templates)  # proved upper bound on lambda_max(a), -lambda_min(a) (or ||a||)
-        self.ready = [False] * len(templates)  # side holds a successful factorisation (usable by solve)
-        self.shift = [math.nan] * len(templates)  # the tau of that factorisation
+        sides = len(signs)
+        self.proved = [math.inf] * sides  # proved upper bound on lambda_max(a), -lambda_min(a) (or ||a||)
+        self.ready = [False] * sides  # side holds a successful factorisation (usable by solve)
+        self.shift = [math.nan] * sides  # the tau of that factorisation
         self.factorizations = 0
 
-    def matrix(self, side: int, tau: float) -> tuple[sp.csc_matrix, float]:
-        """The float matrix for ``side`` at ``tau`` and the bound on its diagonal's formation error."""
-        t = self.templates[side].copy()
+    def matrix(self, side: int, tau: float) -> tuple[Any, float]:
+        """The float matrix for ``side`` at ``tau`` (CSC, or LAPACK band storage for the band
+        backend) and the bound on its diagonal's formation error."""
         if self.form == "symmetric":
-            # t holds -a (side 0) or +a (side 1) with explicit (possibly zero) diagonal
+            # the template holds -a (side 0) or +a (side 1) with explicit (possibly zero) diagonal
             sgn_a = -1.0 if side == 0 else 1.0
-            t.data[self.diag_pos[side]] = tau + sgn_a * self.adiag
+            diag = tau + sgn_a * self.adiag
             # fl(tau -+ a_ii) has relative error <= u: |err| <= u (tau + max|a_ii|)
             err = _U * (tau + float(np.max(np.abs(self.adiag)))) * (1 + 2 * _U) if self.adiag.any() else 0.0
-            return t, err
-        t.data[self.diag_pos[0]] = tau  # exact: the augmented diagonal is zero but for tau
-        return t, 0.0
+        else:
+            diag, err = np.full(self.size, tau), 0.0  # exact: the augmented diagonal is zero but for tau
+        if self.templates is None:
+            ab = self.fz[side].template.copy()
+            ab[0] = diag
+            return ab, err
+        t = self.templates[side].copy()
+        t.data[self.diag_pos[side]] = diag
+        return t, err
 
     def certify(self, tau: float, good_enough: float = 0.0, sides: tuple[int, ...] | None = None,
                 bound: bool = True) -> tuple[bool, float, str]:
@@ -445,14 +454,6 @@ def _csc(rows: NDArray, cols: NDArray, vals: NDArray, n: int) -> sp.csc_matrix:
     return out
 
 
-def _envelope(M: sp.csc_matrix) -> int:
-    """``sum_j (j - f_j + 1)`` for the symmetric ``M`` with a stored diagonal (f_j its first row in
-    column j): the Cholesky factor in this ordering has at most this many non-zeros."""
-    first = np.minimum.reduceat(M.indices, M.indptr[:-1])
-    n = M.shape[0]
-    return int(np.sum(np.arange(n) - np.minimum(first, np.arange(n)) + 1))
-
-
 def _diag_positions(M: sp.csc_matrix) -> NDArray[np.intp]:
     """Indices into ``M.data`` of the diagonal entries (all must be stored)."""
     n = M.shape[0]
@@ -467,7 +468,15 @@ def is_exactly_symmetric(a: sp.spmatrix) -> bool:
     """True when the sparse square ``a`` equals its transpose entry by entry."""
     if a.shape[0] != a.shape[1]:
         return False
-    d = (sp.csr_matrix(a) - sp.csr_matrix(a.T))
+    a = sp.csr_matrix(a)
+    if a.nnz:
+        # quick rejection (exact): a sample of entries compared with their mirror images
+        idx = np.linspace(0, a.nnz - 1, num=min(a.nnz, 256)).astype(np.intp)
+        r = np.searchsorted(a.indptr, idx, side="right") - 1
+        c = a.indices[idx]
+        if np.any(np.asarray(a[c, r]).ravel() != a.data[idx]):
+            return False
+    d = (a - sp.csr_matrix(a.T))
     d.eliminate_zeros()
     return d.nnz == 0
 
