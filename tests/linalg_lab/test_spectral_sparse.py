@@ -12,7 +12,8 @@ from linalg_lab.spectral_sparse import sparse_backend, sparse_norm_certificate
 from linalg_lab.tolerance import record
 
 _INSTALL = {
-    "cholmod": "scikit-sparse (CHOLMOD) is not importable: apt install libsuitesparse-dev, then pip install -e '.[cholmod]'",
+    "cholmod": ("scikit-sparse (CHOLMOD) is not importable: apt install libsuitesparse-dev, then "
+                "pip install -e '.[cholmod]'"),
     "qdldl": "qdldl is not importable: pip install qdldl",
 }
 #: Every backend, the missing ones skipped with the reason and the fix ("band" is LAPACK through scipy).
