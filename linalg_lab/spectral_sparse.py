@@ -390,6 +390,7 @@ class _Problem:
         self.proved = [math.inf] * sides  # proved upper bound on lambda_max(a), -lambda_min(a) (or ||a||)
         self.ready = [False] * sides  # side holds a successful factorisation (usable by solve)
         self.shift = [math.nan] * sides  # the tau of that factorisation
+        self.failed_side = -1  # the side of the last failed factorisation
         self.factorizations = 0
 
     def matrix(self, side: int, tau: float) -> tuple[Any, float]:
@@ -416,19 +417,20 @@ class _Problem:
         """Try to prove ``||a|| <= tau + B``; returns (ok, proved upper of ||a||, reason).
 
         A side whose proved bound is already ``<= max(tau, good_enough)`` is not factorised again.
-        ``bound=False`` factorises for the solves only: no margin, nothing proved.
+        ``bound=False`` factorises the given sides for their solves only: no margin, nothing proved.
         """
         reasons = []
         for side, fz in enumerate(self.fz):
             if sides is not None and side not in sides:
                 continue
-            if self.proved[side] <= max(tau, good_enough):
-                continue
+            if bound and self.proved[side] <= max(tau, good_enough):
+                continue  # (a trial factorisation is wanted for its solves, so it is always made)
             M, derr = self.matrix(side, tau)
             self.factorizations += 1
             ok, why, rho = fz.factor(M, bound=bound)
             self.ready[side] = ok
             if not ok:
+                self.failed_side = side
                 reasons.append(why)
                 return False, max(self.proved), "; ".join(reasons)
             self.shift[side] = tau
@@ -713,19 +715,27 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
     av = np.asarray(a @ v).ravel()
     res = float(np.linalg.norm(np.asarray(a.T @ av).ravel() - sigma * sigma * v))
     step = min(max(rtol / 4, res / max(sigma * sigma, 1e-300)), 0.5)
+    bind = 0  # the side whose factor the shift-invert solves use: the one that sets ||a||
     if form == "symmetric":
-        # -lambda_min(a) by Gershgorin (no factorisation); if that does not settle tau I + a, factorise
-        # it once at a tight tau: if it holds there it never binds
-        prob.proved[1] = _gershgorin_neg_lambda_min(a)
-        if prob.proved[1] > lower * (1 + rtol / 8):
-            prob.certify(lower * (1 + rtol / 8), sides=(1,))
+        # the sign of the Rayleigh quotient says whether lambda_max (side 0) or -lambda_min (side 1)
+        # is ||a||; each side's extreme is bounded by Gershgorin (no factorisation), and the other
+        # side, if that does not settle it, is factorised once at a tight tau: if it holds there it
+        # never binds
+        bind = 0 if float(v @ av) >= 0 else 1
+        prob.proved = [_gershgorin_neg_lambda_min(-a), _gershgorin_neg_lambda_min(a)]
+        if prob.proved[1 - bind] > lower * (1 + rtol / 8):
+            prob.certify(lower * (1 + rtol / 8), sides=(1 - bind,))
     tau = base * (1 + step)
     lo_fail, last_ok, upper, est = 0.0, math.inf, math.inf, base
     why = ""
     while prob.factorizations < max_factorizations:
-        # the margin (rho bound; CHOLMOD's factor copied out) only where the bound could close the bracket
-        ok, up, why = prob.certify(tau, good_enough=lower * (1 + rtol / 2),
-                                   bound=tau <= max(lower, est) * (1 + rtol))
+        # the margin (rho bound; CHOLMOD's factor copied out) only where the bound could close the
+        # bracket; trial shifts factorise only the binding side
+        final = tau <= max(lower, est) * (1 + rtol)
+        ok, up, why = prob.certify(tau, good_enough=lower * (1 + rtol / 2), sides=None if final else (bind,),
+                                   bound=final)
+        if not ok and prob.failed_side != bind:
+            bind = prob.failed_side  # the other side sets ||a|| after all
         out["factor_nnz"] = max(f.nnz_factor for f in prob.fz)
         if out["factor_nnz"] > max_factor_nnz:
             why = f"factor has {out['factor_nnz']} non-zeros > fill budget max_factor_nnz={max_factor_nnz}"
@@ -748,7 +758,8 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
         upper, last_ok = min(upper, up), tau
         if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
             break
-        lower, v, est, err, converged, ns = _shift_invert_lower(prob, v, lower, rtol, attained_lower, max_solves)
+        lower, v, est, err, converged, ns = _shift_invert_lower(prob, bind, v, lower, rtol, attained_lower,
+                                                                max_solves)
         out["solves"] += ns
         if upper / lower - 1 <= rtol:
             break
@@ -767,9 +778,9 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
     return out
 
 
-def _shift_invert_lower(prob: _Problem, v: NDArray, lower: float, rtol: float, attained_lower: Any,
+def _shift_invert_lower(prob: _Problem, side: int, v: NDArray, lower: float, rtol: float, attained_lower: Any,
                         max_solves: int) -> tuple[float, NDArray, float, float, bool, int]:
-    """Lanczos on ``M^{-1}`` for the factorised ``M = K(tau)`` (or the binding side ``tau I -+ a``).
+    """Lanczos on ``M^{-1}`` for the factorised ``M = K(tau)`` (or ``side`` of ``tau I -+ a``).
 
     The top eigenvalue of ``M^{-1}`` is ``1 / (tau - sigma_1)``: a Ritz value ``theta`` gives the
     estimate ``tau - 1/theta <= sigma_1`` (exact arithmetic) and its Ritz vector a candidate for the
@@ -778,8 +789,8 @@ def _shift_invert_lower(prob: _Problem, v: NDArray, lower: float, rtol: float, a
     """
     from .spectral import _lanczos_sym
 
-    sides = [s for s in range(len(prob.fz)) if prob.ready[s]]
-    side = max(sides, key=lambda s: prob.proved[s])
+    if not prob.ready[side]:
+        return lower, v, lower, math.inf, False, 0
     tau = prob.shift[side]
     if prob.form == "symmetric":
         x = v / np.linalg.norm(v)

@@ -233,3 +233,18 @@ def test_gershgorin_bounds_minus_lambda_min(rng, n):
     assert _gershgorin_neg_lambda_min(S) >= -lam_min
     # the Laplacian's rows sum to at least 0: -lambda_min <= (rounding only), below any lower bound
     assert 0.0 <= _gershgorin_neg_lambda_min(lap2(30)) <= 1e-13
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_minus_lambda_min_binds(backend):
+    """||A|| = -lambda_min(A) (for -L): the shift-invert solves use tau I + A (regression: 42
+    factorisations and a bracket of width 5e-2 when the trial shifts factorised the other side); and
+    L - 3.9 I, whose extremes 4.10 and -3.90 are close enough that Gershgorin settles neither side."""
+    g = 72
+    lam = lap2_norm(g)
+    for A in (-lap2(g), (lap2(g) - 3.9 * sp.identity(g * g)).tocsr()):
+        op, br = _bracket(A, backend)
+        exact = math.ldexp(lam if A.diagonal()[0] < 0 else lam - 3.9, -op.scale_exp)
+        assert br["ok"] and br["form"] == "symmetric", br["reason"]
+        assert br["lower"] <= exact <= br["upper"] and br["upper"] / br["lower"] - 1 <= 1e-8
+        assert br["factorizations"] <= 4, br
