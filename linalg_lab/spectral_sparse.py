@@ -31,10 +31,10 @@ non-negative sums, whose rounding is a relative ``gamma_k``; a few power steps s
 ``r u rho / tau``: far below the Frobenius-type bound ``gamma_{r+1} ||L||_F^2 ~ (m+n) r u tau`` that
 would limit 10^6-unknown problems to relative widths near 1e-6.
 
-For symmetric ``A`` the side ``tau I + A`` (it bounds ``-lambda_min(A)``) is often settled without a
-factorisation by Gershgorin's theorem, ``-lambda_min(A) <= max_i (sum_{j != i} |a_ij| - a_ii)``,
-evaluated with its rounding covered (the 2-D Laplacian gives 0); only when that bound exceeds the
-proved lower bound on ``||A||_2`` is ``tau I + A`` factorised.
+For symmetric ``A``, ``||A||_2 = max(lambda_max(A), -lambda_min(A))``, and each of the two is also
+bounded by Gershgorin's theorem, e.g. ``-lambda_min(A) <= max_i (sum_{j != i} |a_ij| - a_ii)``,
+evaluated with its rounding covered (the 2-D Laplacian gives 0): a side whose Gershgorin bound is
+already at most the final ``tau`` is not factorised (for the Laplacian, ``tau I + A`` never is).
 
 Assumptions: IEEE-754 binary64 with round-to-nearest; the solver's factorisation is a Cholesky or
 ``LDL^T`` without pivoting (CHOLMOD's supernodal ``L L^T``, QDLDL's up-looking ``LDL^T``, LAPACK's
@@ -673,7 +673,8 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     and its estimated error), so that once the estimate is good one factorisation closes the bracket.
     A failed factorisation moves ``tau`` up (doubling the step) or, once an upper bound is proved,
     bisects geometrically between the last failure and the last success.  For the symmetric form
-    the side ``tau I + a`` is settled by Gershgorin's theorem when that bound is below ``lower``.
+    the trial shifts factorise only the side that sets ``||a||`` (by the sign of ``v^T a v``); the
+    other one is settled by Gershgorin's theorem or by one factorisation at a tight ``tau``.
     Returns a dict with ``ok`` (an upper bound was proved), ``upper``, ``lower``, ``v``,
     ``factorizations``, ``solves``, ``factor_nnz``, ``backend``, ``form``, ``ordering``, ``reason``.
     """
