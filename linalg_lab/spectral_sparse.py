@@ -538,8 +538,8 @@ class SparseNormCertificate(Certificate):
 
 
 THEOREM = ("Sylvester inertia of [[tau I, A], [A^T, tau I]] (or of tau I -+ A for symmetric A) by a sparse "
-           "Cholesky/LDL^T without pivoting with positive pivots, margin gamma_{r+1} rho(|L|D|L|^T) "
-           "(Higham 2002, Thm 10.3; Collatz–Wielandt bound on rho)")
+           "or band Cholesky/LDL^T without pivoting with positive pivots, margin gamma_{r+1} rho(|L|D|L|^T) "
+           "(Higham 2002, Thm 10.3; Collatz–Wielandt bound on rho; Gershgorin for a settled side)")
 
 
 def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cholmod", "qdldl", "band"] = "auto",
