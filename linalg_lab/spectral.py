@@ -314,7 +314,7 @@ def spectral_norm(
     seed: int | np.random.Generator | None = None,
     bound: Literal["auto", "deterministic", "probabilistic"] = "auto",
     failure_probability: float = 1e-6,
-    sparse_backend: Literal["auto", "cholmod", "qdldl"] = "auto",
+    sparse_backend: Literal["auto", "cholmod", "qdldl", "band"] = "auto",
     max_factor_nnz: int | None = None,
 ) -> SpectralNormResult:
     """Spectral norm ``||A||_2`` with a bracket ``lower <= ||A||_2 <= upper`` of relative width rtol.
@@ -344,13 +344,13 @@ def spectral_norm(
         installed backend.
     failure_probability : float
         ``delta`` of the probabilistic bound, in (0, 1).
-    sparse_backend : {"auto", "cholmod", "qdldl"}
+    sparse_backend : {"auto", "cholmod", "qdldl", "band"}
         Sparse factorisation for the deterministic bound of scipy.sparse input with more than
         :data:`DETERMINISTIC_MAX_COLS` columns (:mod:`linalg_lab.spectral_sparse`: Sylvester inertia
         of ``[[tau I, A], [A^T, tau I]]``, or of ``tau I -+ A`` for symmetric A, by a sparse Cholesky
-        with a rounding margin, bisection on ``tau``).  ``auto``: CHOLMOD (scikit-sparse) if
-        installed, else QDLDL.  Without any, or over the fill budget, the probabilistic bound is used
-        and ``reason`` says so.
+        with a rounding margin; shifts placed by shift-invert Lanczos).  ``auto``: LAPACK's band
+        Cholesky for banded input, else CHOLMOD (scikit-sparse) if installed, else QDLDL.  Without
+        any, or over the fill budget, the probabilistic bound is used and ``reason`` says so.
     max_factor_nnz : int, optional
         Fill budget of that factorisation (non-zeros of the factor; default
         :data:`linalg_lab.spectral_sparse.DEFAULT_MAX_FACTOR_NNZ`).
@@ -403,7 +403,7 @@ def spectral_norm(
     check_option(method, "method", ("lanczos", "power"), func=func)
     check_option(bound, "bound", ("auto", "deterministic", "probabilistic"), func=func)
     delta = check_probability(failure_probability, "failure_probability", func=func)
-    check_option(sparse_backend, "sparse_backend", ("auto", "cholmod", "qdldl"), func=func)
+    check_option(sparse_backend, "sparse_backend", ("auto", "cholmod", "qdldl", "band"), func=func)
     max_factor_nnz = check_int(max_factor_nnz, "max_factor_nnz", func=func, minimum=1, allow_none=True)
     op, rtol, maxiter = _check_common(A, func, rtol, maxiter, seed)
     shape = (op.n, op.m) if op.transposed else (op.m, op.n)
@@ -456,7 +456,10 @@ def spectral_norm(
     elif bound_kind == "probabilistic":
         est = _gram_lanczos(op, v0, maxiter, rtol, "kw", delta)
     elif bound_kind == "sparse-inertia":
-        est = _gram_lanczos(op, v0, maxiter, rtol, "gap", delta)
+        from .spectral_sparse import _one_thread
+
+        with _one_thread():  # level-2 BLAS: threads cost more than they give on a busy machine
+            est = _gram_lanczos(op, v0, maxiter, rtol, "gap", delta)
     elif method == "lanczos":
         est = _gram_lanczos(op, v0, maxiter, rtol, "residual", delta)
     else:
@@ -503,8 +506,9 @@ def spectral_norm(
                 u = av / max(np.linalg.norm(av), np.finfo(float).tiny)
                 sigma = max(sigma, lower_s)
             converged = True
-            theorem = (f"{THEOREM}; form {br['form']}, backend {br['backend']}, {br['factorizations']} "
-                       f"factorisation(s), factor non-zeros {br['factor_nnz']}")
+            theorem = (f"{THEOREM}; form {br['form']}, backend {br['backend']}, ordering {br['ordering']}, "
+                       f"{br['factorizations']} factorisation(s), {br['solves']} solves, factor non-zeros "
+                       f"{br['factor_nnz']}")
         else:
             fallback_note = (f"deterministic sparse certificate not available ({br['reason']}); "
                              "fell back to the probabilistic Kuczyński–Woźniakowski bound")

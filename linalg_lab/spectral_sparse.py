@@ -31,10 +31,21 @@ non-negative sums, whose rounding is a relative ``gamma_k``; a few power steps s
 ``r u rho / tau``: far below the Frobenius-type bound ``gamma_{r+1} ||L||_F^2 ~ (m+n) r u tau`` that
 would limit 10^6-unknown problems to relative widths near 1e-6.
 
+For symmetric ``A``, ``||A||_2 = max(lambda_max(A), -lambda_min(A))``, and each of the two is also
+bounded by Gershgorin's theorem, e.g. ``-lambda_min(A) <= max_i (sum_{j != i} |a_ij| - a_ii)``,
+evaluated with its rounding covered (the 2-D Laplacian gives 0): a side whose Gershgorin bound is
+already at most the final ``tau`` is not factorised (for the Laplacian, ``tau I + A`` never is).
+
 Assumptions: IEEE-754 binary64 with round-to-nearest; the solver's factorisation is a Cholesky or
-``LDL^T`` without pivoting (CHOLMOD's supernodal ``L L^T``, QDLDL's up-looking ``LDL^T``) whose
-floating-point operations, including the BLAS kernels CHOLMOD calls, obey the standard model (no
-Strassen-type products); gradual underflow is covered by an absolute term.
+``LDL^T`` without pivoting (CHOLMOD's supernodal ``L L^T``, QDLDL's up-looking ``LDL^T``, LAPACK's
+band ``L L^T`` ``dpbtrf``) whose floating-point operations, including the BLAS kernels CHOLMOD and
+LAPACK call, obey the standard model (no Strassen-type products); gradual underflow is covered by
+an absolute term.  For the band factorisation ``r`` is the half-bandwidth plus one (every inner
+product in the band has at most that many terms, zeros included).
+
+Only the factorisation at the final ``tau`` needs the margin: the search for ``tau`` also factorises
+at trial shifts whose factors serve only as solvers (shift-invert Lanczos for the lower bound and for
+placing the next ``tau``); those prove nothing and no claim rests on them.
 
 Why not an LU-based count (scipy's SuperLU): its partial pivoting is not symmetric, so the signs of
 ``diag(U)`` do not give the inertia of ``K`` (Sylvester's law needs a congruence ``P K P^T = L D L^T``),
@@ -42,7 +53,9 @@ and its threshold pivoting offers no a-priori bound that would make a count rigo
 ``scipy.linalg.ldl`` is dense only.
 
 Backends: CHOLMOD through scikit-sparse (``sksparse.cholmod``: supernodal, AMD/METIS orderings,
-BLAS-3) when it is installed, else QDLDL (``qdldl``: simplicial ``LDL^T`` with AMD).
+BLAS-3) when it is installed, else QDLDL (``qdldl``: simplicial ``LDL^T`` with AMD); and, for a
+matrix whose band (after the interleaving permutation for the augmented form) holds at most twice
+its envelope, LAPACK's band Cholesky through scipy (``backend="band"``, always available).
 """
 from __future__ import annotations
 
@@ -86,9 +99,15 @@ def _gamma(k: float) -> float:
 def sparse_backend(name: str = "auto") -> str | None:
     """The sparse factorisation backend that ``name`` resolves to here, or None if none is installed.
 
+    ``"auto"`` resolves to the first importable general sparse backend of :data:`SPARSE_BACKENDS`
+    (the certificate may still pick LAPACK's band Cholesky for a banded matrix); ``"band"`` is
+    always available (scipy).
+
     >>> sparse_backend("qdldl") in ("qdldl", None)
     True
     """
+    if name == "band":
+        return "band"  # LAPACK through scipy: always there
     names = SPARSE_BACKENDS if name == "auto" else (name,)
     for b in names:
         try:
@@ -116,8 +135,8 @@ class _Factorizer:
         self.nnz_factor = 0
         self.max_row = 0
 
-    def factor(self, M: sp.csc_matrix) -> tuple[bool, str, float]:
-        """Factorise M; return (success with positive pivots, reason, rho-bound data or nan)."""
+    def factor(self, M: sp.csc_matrix, bound: bool = True) -> tuple[bool, str, float]:
+        """Factorise M; return (success with positive pivots, reason, rho bound; nan unless ``bound``)."""
         if self.backend == "cholmod":
             from sksparse.cholmod import CholmodError, CholmodNotPositiveDefiniteError, analyze
 
@@ -129,9 +148,14 @@ class _Factorizer:
                 return False, f"CHOLMOD: not positive definite ({e})", math.nan
             except CholmodError as e:  # out of memory / too large: a failing status, not a proof
                 return False, f"CHOLMOD failed: {e}", math.nan
-            L = self._f.L()
+            if not bound:
+                return True, "ok (no margin computed)", math.nan
+            L = self._f.L()  # supernodal -> simplicial copy: 1.5-3 s for 5.8e7 non-zeros (measured)
             L = L if L.format == "csc" else L.tocsc()
             d = None
+            unit = False
+            if not np.all(L.diagonal() > 0):
+                return False, "Cholesky factor has a non-positive diagonal entry", math.nan
         else:
             import qdldl
 
@@ -142,16 +166,17 @@ class _Factorizer:
                     self._f.update(M)
             except ValueError as e:  # QDLDL reports a zero pivot this way
                 return False, f"QDLDL failed: {e}", math.nan
-            Ls, d, _ = self._f.factors()
+            L, d, _ = self._f.factors()  # strictly lower L (unit diagonal implied), D; copies both out
             if not (np.all(np.isfinite(d)) and np.all(d > 0)):
                 return False, f"LDL^T has {int(np.sum(~(d > 0)))} non-positive pivot(s)", math.nan
-            L = (Ls + sp.identity(self.n, format="csc")).tocsc()
+            if not bound:
+                return True, "ok (no margin computed)", math.nan
+            L = L if L.format == "csc" else L.tocsc()
+            unit = True
         if not np.all(np.isfinite(L.data)):
             return False, "factor has non-finite entries", math.nan
-        if d is None and not np.all(L.diagonal() > 0):
-            return False, "Cholesky factor has a non-positive diagonal entry", math.nan
-        self.nnz_factor = int(L.nnz)
-        return True, "ok", _rho_abs_ldlt(L, d, self)
+        self.nnz_factor = int(L.nnz) + (self.n if unit else 0)
+        return True, "ok", _rho_abs_ldlt_sparse(L, d, unit, self)
 
     def solve(self, b: NDArray) -> NDArray:
         if self.backend == "cholmod":
@@ -159,28 +184,107 @@ class _Factorizer:
         return np.asarray(self._f.solve(b)).ravel()
 
 
-def _rho_abs_ldlt(L: sp.csc_matrix, d: NDArray | None, fz: _Factorizer, steps: int = 2) -> float:
-    """Upper bound on ``rho(|L| D |L|^T)`` (D = I when d is None) and ``fz.max_row`` set.
+class _BandFactorizer:
+    """LAPACK band Cholesky (``dpbtrf`` through :func:`scipy.linalg.cholesky_banded`) on one pattern.
 
-    Collatz–Wielandt: ``rho(B) <= max_i (B x)_i / x_i`` for non-negative B and positive x.  Each
-    computed product of non-negative terms has relative error at most ``gamma_k`` (k terms), so the
-    true ratios are at most the computed ones times ``1/((1-gamma_c)(1-gamma_r)(1-u)^3)``.
+    Built from the lower-triangle entries ``(i - j, j, value)`` (``i >= j``) of the ordered matrix; the
+    factor of a matrix of half-bandwidth ``kd`` stays inside the band, so its storage ``n (kd + 1)``
+    is known before factorising; each inner product has at most ``kd + 1`` terms.
     """
+
+    backend = "band"
+
+    def __init__(self, dist: NDArray, cols: NDArray, vals: NDArray, n: int, kd: int) -> None:
+        self.n = n
+        self.kd = kd
+        self.template = np.zeros((kd + 1, n))  # LAPACK lower band storage: ab[i - j, j] = M[i, j]
+        self.template[dist, cols] = vals
+        self.nnz_factor = n * (kd + 1)
+        self.max_row = kd + 1
+        self._c: NDArray | None = None
+
+    def factor(self, ab: NDArray, bound: bool = True) -> tuple[bool, str, float]:
+        import scipy.linalg
+
+        try:
+            # one BLAS thread: the blocks of a narrow band are small, and on a busy machine waking
+            # OpenBLAS threads cost 10 s where the factorisation takes 0.13 s (measured, n = 2e5, kd = 101)
+            with _one_thread():
+                c = scipy.linalg.cholesky_banded(ab, lower=True, overwrite_ab=True, check_finite=False)
+        except np.linalg.LinAlgError as e:
+            return False, f"LAPACK dpbtrf: not positive definite ({e})", math.nan
+        if not np.all(np.isfinite(c)):
+            return False, "factor has non-finite entries", math.nan
+        if not np.all(c[0] > 0):
+            return False, "Cholesky factor has a non-positive diagonal entry", math.nan
+        self._c = c
+        return True, "ok", _rho_abs_band(np.abs(c)) if bound else math.nan
+
+    def solve(self, b: NDArray) -> NDArray:
+        import scipy.linalg
+
+        with _one_thread():
+            return scipy.linalg.cho_solve_banded((self._c, True), b, check_finite=False)
+
+
+def _one_thread() -> Any:
+    """BLAS limited to one thread (``linalg_lab.layers._threads``; a no-op without threadpoolctl)."""
+    from .layers._threads import one_blas_thread
+
+    return one_blas_thread()
+
+
+def _rho_abs_ldlt_sparse(L: sp.csc_matrix, d: NDArray | None, unit: bool, fz: _Factorizer) -> float:
+    """:func:`_collatz_wielandt` for a sparse factor (``unit``: strictly lower part, unit diagonal implied)."""
     # |L| in CSC without conversions: |L| x is a CSC product, |L|^T x the CSR product of the transpose view
     absL = sp.csc_matrix((np.abs(L.data), L.indices, L.indptr), shape=L.shape)
     absLt = absL.T  # CSR view, no copy
-    col_counts = np.diff(absL.indptr)
-    row_counts = np.bincount(absL.indices, minlength=L.shape[0])
-    r, c = int(row_counts.max()), int(col_counts.max())
+    extra = 1 if unit else 0
+    c = int(np.diff(absL.indptr).max(initial=0)) + extra
+    r = int(np.bincount(absL.indices, minlength=L.shape[0]).max(initial=0)) + extra
     fz.max_row = r
-    n = L.shape[0]
+    amax = max(float(np.max(absL.data, initial=0.0)), 1.0 if unit else 0.0)
+    if unit:
+        return _collatz_wielandt(lambda x: absLt @ x + x, lambda y: absL @ y + y, d, L.shape[0], r, c, amax)
+    return _collatz_wielandt(lambda x: absLt @ x, lambda y: absL @ y, d, L.shape[0], r, c, amax)
+
+
+def _rho_abs_band(C: NDArray) -> float:
+    """:func:`_collatz_wielandt` for ``|L|`` in LAPACK lower band storage (``C[k, j] = |L[j + k, j]|``)."""
+    kd1, n = C.shape
+
+    def lt_mul(x: NDArray) -> NDArray:  # (|L|^T x)_j = sum_k C[k, j] x[j + k]
+        y = np.zeros(n)
+        for k in range(kd1):
+            y[: n - k] += C[k, : n - k] * x[k:]
+        return y
+
+    def l_mul(y: NDArray) -> NDArray:  # (|L| y)_i = sum_k C[k, i - k] y[i - k]
+        z = np.zeros(n)
+        for k in range(kd1):
+            z[k:] += C[k, : n - k] * y[: n - k]
+        return z
+
+    return _collatz_wielandt(lt_mul, l_mul, None, n, kd1, kd1, float(np.max(C)))
+
+
+def _collatz_wielandt(lt_mul: Any, l_mul: Any, d: NDArray | None, n: int, r: int, c: int,
+                      abs_max: float, steps: int = 1) -> float:
+    """Upper bound on ``rho(|L| D |L|^T)`` (D = I when d is None) from products with ``|L|^T`` and ``|L|``.
+
+    Collatz–Wielandt: ``rho(B) <= max_i (B x)_i / x_i`` for non-negative B and positive x (``x = 1``
+    first: the largest row sum; each further step sharpens x).  Each computed product of
+    non-negative terms (at most ``c`` per entry of ``|L|^T x``, ``r`` per entry of ``|L| y``; any
+    summation order) has relative error at most ``gamma_k``, so the true ratios are at most the
+    computed ones times ``1/((1-gamma_c)(1-gamma_r)(1-u)^3)``.  ``abs_max``: the largest ``|l_ij|``.
+    """
     x = np.ones(n)
     best = math.inf
     for _ in range(steps):
-        y = absLt @ x
+        y = lt_mul(x)
         if d is not None:
             y = y * d
-        z = absL @ y
+        z = l_mul(y)
         ratio = float(np.max(z / x))
         best = min(best, ratio)
         zmax = float(np.max(z))
@@ -188,8 +292,9 @@ def _rho_abs_ldlt(L: sp.csc_matrix, d: NDArray | None, fz: _Factorizer, steps: i
         x = np.maximum(z / zmax, 2.0**-500)
     infl = 1.0 / ((1 - _gamma(c)) * (1 - _gamma(r)) * (1 - _U) ** 3)
     # gradual underflow: at most (c + r + 2) eta absolute per entry, amplified by 1/min(x) <= 2^500
-    # and by the row sums of |L|; negligible but kept.
-    under = (c + r + 2) * _ETA * 2.0**500 * (float(np.max(absL @ np.ones(n))) + 1.0) if steps else 0.0
+    # and by the row sums of |L| (at most r max|l_ij|, times max d); negligible but kept.
+    dmax = float(np.max(d)) if d is not None else 1.0
+    under = (c + r + 2) * _ETA * 2.0**500 * (r * abs_max * max(dmax, 1.0) + 1.0) * 2
     return best * infl * (1 + 4 * _U) + under
 
 
@@ -241,80 +346,107 @@ class _Problem:
         cols = np.concatenate([cols, extra])
         vals = np.concatenate([vals, np.zeros(extra.size)])
         templates = None
-        if ordering == "auto":
+        self.backend: str | None = None
+        self.fz: list[Any] = []
+        if ordering == "auto" or backend == "band":
             # A band/profile ordering when its envelope -- which contains the factor's fill, so this
-            # is a fill bound measured before factorising -- is at most 64 times the matrix's
+            # is a fill bound measured before factorising -- is at most 8 times the matrix's
             # non-zeros (a banded matrix has ratio ~1, a 2-D grid ~sqrt(n)); otherwise AMD.
             perm = np.argsort(key, kind="stable")
-            inv = np.empty(size, dtype=np.intp)
+            # 32-bit indices where they fit: these passes over 2 nnz(a) entries are memory-bound
+            inv = np.empty(size, dtype=np.int32 if size < 2**31 else np.intp)
             inv[perm] = np.arange(size)
             pr, pc = inv[rows], inv[cols]
-            first = _csc(pr, pc, vals, size)
-            self.envelope = _envelope(first)
-            if self.envelope <= 8 * len(rows):
+            low = np.flatnonzero(pr >= pc)
+            lr, lc = pr[low], pc[low]
+            first = np.arange(size, dtype=inv.dtype)  # first non-zero row of each column = first column of each row
+            np.minimum.at(first, lr, lc)
+            self.envelope = int(np.sum(np.arange(size) - first + 1))
+            if self.envelope <= 8 * len(rows) or backend == "band":
                 self.perm = perm
                 self.ordering = "natural (interleaved band)" if form == "augmented" else "natural (band)"
-                templates = [first] if len(signs) == 1 else [_csc(pr, pc, sg * vals, size) for sg in signs]
+                dist = lr - lc
+                kd = int(np.max(dist))
+                # LAPACK's band Cholesky when asked for, or (auto) when the band holds at most twice
+                # the envelope: BLAS-3 blocks in a dense band beat a sparse code on a dense band
+                if backend == "band" or (backend == "auto" and size * (kd + 1) <= 2 * self.envelope):
+                    self.backend = "band"
+                    self.fz = [_BandFactorizer(dist, lc, sg * vals[low], size, kd) for sg in signs]
+                else:
+                    templates = [_csc(pr, pc, sg * vals, size) for sg in signs]
             else:
                 self.ordering = "amd"
-        if templates is None:
+        if self.backend is None and templates is None:
             templates = [_csc(rows, cols, sg * vals, size) for sg in signs]
         if form == "symmetric" and self.perm is not None:
             self.adiag = self.adiag[self.perm]
-        solver_ordering = "natural" if self.perm is not None else self.ordering
         self.templates = templates
-        self.diag_pos = [_diag_positions(t) for t in templates]
-        if form == "symmetric" and self.perm is not None:
-            self.adiag = self.adiag[self.perm]
-        self.fz = [_Factorizer(backend, t, solver_ordering) for t in templates]
-        self.proved = [math.inf] * len(self.fz)  # proved upper bound on the relevant extreme per side
+        if templates is not None:
+            self.diag_pos = [_diag_positions(t) for t in templates]
+            self.backend = sparse_backend(backend)
+            solver_ordering = "natural" if self.perm is not None else self.ordering
+            self.fz = [_Factorizer(self.backend, t, solver_ordering) for t in templates] if self.backend else []
+        sides = len(signs)
+        self.proved = [math.inf] * sides  # proved upper bound on lambda_max(a), -lambda_min(a) (or ||a||)
+        self.ready = [False] * sides  # side holds a successful factorisation (usable by solve)
+        self.shift = [math.nan] * sides  # the tau of that factorisation
+        self.failed_side = -1  # the side of the last failed factorisation
+        self.factorizations = 0
 
-    def matrix(self, side: int, tau: float) -> tuple[sp.csc_matrix, float]:
-        """The float matrix for ``side`` at ``tau`` and the bound on its diagonal's formation error."""
-        t = self.templates[side].copy()
+    def matrix(self, side: int, tau: float) -> tuple[Any, float]:
+        """The float matrix for ``side`` at ``tau`` (CSC, or LAPACK band storage for the band
+        backend) and the bound on its diagonal's formation error."""
         if self.form == "symmetric":
-            # t holds -a (side 0) or +a (side 1) with explicit (possibly zero) diagonal
+            # the template holds -a (side 0) or +a (side 1) with explicit (possibly zero) diagonal
             sgn_a = -1.0 if side == 0 else 1.0
-            t.data[self.diag_pos[side]] = tau + sgn_a * self.adiag
+            diag = tau + sgn_a * self.adiag
             # fl(tau -+ a_ii) has relative error <= u: |err| <= u (tau + max|a_ii|)
             err = _U * (tau + float(np.max(np.abs(self.adiag)))) * (1 + 2 * _U) if self.adiag.any() else 0.0
-            return t, err
-        t.data[self.diag_pos[0]] = tau  # exact: the augmented diagonal is zero but for tau
-        return t, 0.0
+        else:
+            diag, err = np.full(self.size, tau), 0.0  # exact: the augmented diagonal is zero but for tau
+        if self.templates is None:
+            ab = self.fz[side].template.copy()
+            ab[0] = diag
+            return ab, err
+        t = self.templates[side].copy()
+        t.data[self.diag_pos[side]] = diag
+        return t, err
 
-    def certify(self, tau: float, good_enough: float = 0.0, sides: tuple[int, ...] | None = None) -> tuple[bool, float, str]:
+    def certify(self, tau: float, good_enough: float = 0.0, sides: tuple[int, ...] | None = None,
+                bound: bool = True) -> tuple[bool, float, str]:
         """Try to prove ``||a|| <= tau + B``; returns (ok, proved upper of ||a||, reason).
 
         A side whose proved bound is already ``<= max(tau, good_enough)`` is not factorised again.
+        ``bound=False`` factorises the given sides for their solves only: no margin, nothing proved.
         """
         reasons = []
         for side, fz in enumerate(self.fz):
             if sides is not None and side not in sides:
                 continue
-            if self.proved[side] <= max(tau, good_enough):
-                continue
+            if bound and self.proved[side] <= max(tau, good_enough):
+                continue  # (a trial factorisation is wanted for its solves, so it is always made)
             M, derr = self.matrix(side, tau)
-            ok, why, rho = fz.factor(M)
+            self.factorizations += 1
+            ok, why, rho = fz.factor(M, bound=bound)
+            self.ready[side] = ok
             if not ok:
+                self.failed_side = side
                 reasons.append(why)
                 return False, max(self.proved), "; ".join(reasons)
+            self.shift[side] = tau
+            if not bound:
+                continue
             B = _margin(rho, fz.max_row, self.size, derr)
             self.proved[side] = min(self.proved[side], (tau + B) * (1 + 2 * _U))
         return True, max(self.proved), "ok"
 
-    def inverse_iteration(self, side: int, x: NDArray, steps: int) -> NDArray:
-        """``steps`` solves with the last factorised matrix of ``side`` (normalised each time)."""
-        fz = self.fz[side]
-        if self.perm is not None:
-            x = x[self.perm]
-        for _ in range(steps):
-            x = fz.solve(x)
-            x = x / np.linalg.norm(x)
-        if self.perm is not None:
-            out = np.empty_like(x)
-            out[self.perm] = x
-            x = out
-        return x
+    def solve(self, side: int, x: NDArray) -> NDArray:
+        """``M^{-1} x`` with the last (successful) factorisation of ``side``, in the caller's ordering."""
+        if self.perm is None:
+            return self.fz[side].solve(x)
+        out = np.empty_like(x)
+        out[self.perm] = self.fz[side].solve(x[self.perm])
+        return out
 
 
 def _csc(rows: NDArray, cols: NDArray, vals: NDArray, n: int) -> sp.csc_matrix:
@@ -322,14 +454,6 @@ def _csc(rows: NDArray, cols: NDArray, vals: NDArray, n: int) -> sp.csc_matrix:
     out = sp.csc_matrix((vals, (rows, cols)), shape=(n, n))
     out.sort_indices()
     return out
-
-
-def _envelope(M: sp.csc_matrix) -> int:
-    """``sum_j (j - f_j + 1)`` for the symmetric ``M`` with a stored diagonal (f_j its first row in
-    column j): the Cholesky factor in this ordering has at most this many non-zeros."""
-    first = np.minimum.reduceat(M.indices, M.indptr[:-1])
-    n = M.shape[0]
-    return int(np.sum(np.arange(n) - np.minimum(first, np.arange(n)) + 1))
 
 
 def _diag_positions(M: sp.csc_matrix) -> NDArray[np.intp]:
@@ -346,9 +470,34 @@ def is_exactly_symmetric(a: sp.spmatrix) -> bool:
     """True when the sparse square ``a`` equals its transpose entry by entry."""
     if a.shape[0] != a.shape[1]:
         return False
-    d = (sp.csr_matrix(a) - sp.csr_matrix(a.T))
+    a = sp.csr_matrix(a)
+    if a.nnz:
+        # quick rejection (exact): a sample of entries compared with their mirror images
+        idx = np.linspace(0, a.nnz - 1, num=min(a.nnz, 256)).astype(np.intp)
+        r = np.searchsorted(a.indptr, idx, side="right") - 1
+        c = a.indices[idx]
+        if np.any(np.asarray(a[c, r]).ravel() != a.data[idx]):
+            return False
+    d = (a - sp.csr_matrix(a.T))
     d.eliminate_zeros()
     return d.nnz == 0
+
+
+def _gershgorin_neg_lambda_min(a: sp.spmatrix) -> float:
+    """A float ``>= -lambda_min(a)`` for symmetric ``a``: ``max_i (sum_{j != i} |a_ij| - a_ii)`` rounded up.
+
+    Gershgorin's theorem.  The computed row sums ``S_i`` of ``|a_ij|`` (``k`` non-negative terms)
+    satisfy ``S_i <= fl(S_i) / (1 - gamma_k)``, covered by the factor ``1 + 2 gamma_k``; the
+    subtraction and the product round by at most ``u`` each, covered by the absolute slack.
+    """
+    a = sp.csr_matrix(a)
+    if a.nnz == 0:
+        return 0.0
+    k = int(np.diff(a.indptr).max())
+    S = np.asarray(abs(a).sum(axis=1), dtype=np.float64).ravel()
+    d = np.asarray(a.diagonal(), dtype=np.float64)
+    t = S * (1 + 2 * _gamma(k)) - (np.abs(d) + d)  # |a_ii| + a_ii = 2 max(a_ii, 0): exact
+    return float(np.max(t)) + 4 * _U * float(np.max(S)) * (1 + 2 * _gamma(k)) + 4 * _ETA
 
 
 @dataclasses.dataclass(frozen=True)
@@ -389,11 +538,11 @@ class SparseNormCertificate(Certificate):
 
 
 THEOREM = ("Sylvester inertia of [[tau I, A], [A^T, tau I]] (or of tau I -+ A for symmetric A) by a sparse "
-           "Cholesky/LDL^T without pivoting with positive pivots, margin gamma_{r+1} rho(|L|D|L|^T) "
-           "(Higham 2002, Thm 10.3; Collatz–Wielandt bound on rho)")
+           "or band Cholesky/LDL^T without pivoting with positive pivots, margin gamma_{r+1} rho(|L|D|L|^T) "
+           "(Higham 2002, Thm 10.3; Collatz–Wielandt bound on rho; Gershgorin for a settled side)")
 
 
-def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cholmod", "qdldl"] = "auto",
+def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cholmod", "qdldl", "band"] = "auto",
                             form: Literal["auto", "augmented", "symmetric"] = "auto",
                             ordering: str = "auto") -> SparseNormCertificate:
     """Prove ``||A||_2 <= tau`` for a scipy.sparse ``A`` by a sparse Cholesky with a rounding margin.
@@ -404,8 +553,9 @@ def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cho
         Real, finite, non-empty.
     tau : float
         Positive bound to prove.
-    backend : {"auto", "cholmod", "qdldl"}
-        Sparse factorisation (``auto``: CHOLMOD via scikit-sparse when installed, else QDLDL).
+    backend : {"auto", "cholmod", "qdldl", "band"}
+        Factorisation (``auto``: LAPACK's band Cholesky when the band ordering is chosen and its
+        band is at most twice the envelope, else CHOLMOD via scikit-sparse when installed, else QDLDL).
     form : {"auto", "augmented", "symmetric"}
         ``auto``: "symmetric" (two ``n x n`` factorisations of ``tau I -+ A``) when A equals its
         transpose exactly, else the augmented ``(m+n) x (m+n)`` matrix.
@@ -451,7 +601,7 @@ def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cho
     func = "sparse_norm_certificate"
     if not sp.issparse(A):
         raise InputTypeError(f"{func}: A must be a scipy.sparse matrix or array, got {type(A).__name__}")
-    check_option(backend, "backend", ("auto", "cholmod", "qdldl"), func=func)
+    check_option(backend, "backend", ("auto", "cholmod", "qdldl", "band"), func=func)
     check_option(form, "form", ("auto", "augmented", "symmetric"), func=func)
     tau = check_real(tau, "tau", func=func, lo=0.0, lo_open=True)
     from ._validation import as_operator
@@ -464,18 +614,18 @@ def sparse_norm_certificate(A: Any, tau: float, *, backend: Literal["auto", "cho
 def _certificate_body(op: Any, tau: float, *, backend: str, form: str, ordering: str) -> SparseNormCertificate:
     t0 = time.perf_counter()
     e = op.scale_exp
-    be = sparse_backend(backend)
+    if form == "auto":
+        form = "symmetric" if is_exactly_symmetric(op.a) else "augmented"
+    prob = _Problem(op.a, form=form, backend=backend, ordering=ordering)
+    be = prob.backend
     if be is None:
         return SparseNormCertificate(tau, math.inf, math.nan, form, "none", 0, 0, 0, 0.0, THEOREM,
                                      Verdict.UNDECIDED, Rigour.NUMERICAL, Status.SOLVER_FAILED,
                                      f"no sparse factorisation backend installed for backend={backend!r}: "
                                      "pip install qdldl (or scikit-sparse with libsuitesparse-dev)")
-    if form == "auto":
-        form = "symmetric" if is_exactly_symmetric(op.a) else "augmented"
     # Subnormal-range scaling of a: widen by the Weyl bound sqrt(mn) eta/2 (as spectral_norm does).
     scaling_err = math.sqrt(op.m * op.n) * _ETA / 2 * (1 + 4 * _U) if e != 0 else 0.0
     tau_s = float(np.ldexp(tau, -e)) * (1 - 2 * _U) - scaling_err  # a float below tau / 2^e
-    prob = _Problem(op.a, form=form, backend=be, ordering=ordering)
     # First try with a small a-priori margin, then with the margin measured by the first try.
     tries = [tau_s * (1 - 2.0**-40)]
     upper_s, reason, proved, nfac = math.inf, "", False, 0
@@ -498,7 +648,6 @@ def _certificate_body(op: Any, tau: float, *, backend: str, form: str, ordering:
         tries.append(tau_s - 2.0 * margin)
         reason = "margin larger than tau - tau'"
     upper = float(np.ldexp((upper_s + scaling_err) * (1 + 2 * _U), e)) if math.isfinite(upper_s) else math.inf
-    fz = prob.fz[0]
     return SparseNormCertificate(
         tau=tau, upper=min(upper, tau) if proved else upper, margin=float(np.ldexp(margin, e)) if math.isfinite(margin) else math.nan,
         form=form, backend=be, factor_nnz=max(f.nnz_factor for f in prob.fz),
@@ -512,25 +661,36 @@ def _certificate_body(op: Any, tau: float, *, backend: str, form: str, ordering:
 def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float,
                              attained_lower: Any, backend: str = "auto", form: str = "auto",
                              ordering: str = "auto", max_factor_nnz: int = DEFAULT_MAX_FACTOR_NNZ,
-                             max_factorizations: int = 40) -> dict[str, Any]:
-    """Bisection on ``tau`` with :class:`_Problem` certificates; lower bounds by inverse iteration.
+                             max_factorizations: int = 40, max_solves: int = 30) -> dict[str, Any]:
+    """Shifts ``tau`` with :class:`_Problem` certificates; lower bounds by shift-invert Lanczos.
 
     ``op`` is a sparse :class:`linalg_lab.spectral.ScaledOperator` (scaled units throughout);
     ``lower`` a proved lower bound attained by ``v`` (``attained_lower(v) -> (lower, av)``), ``sigma``
-    the Lanczos estimate.  Each successful factorisation at ``tau`` proves ``||a|| <= tau + B`` and is
-    then used for inverse iteration (a few solves), whose vector raises the attained lower bound;
-    each failed one moves ``tau`` up (doubling the step) or, once an upper bound is proved, bisects
-    geometrically between the last failure and the last success.  Returns a dict with ``ok`` (an
-    upper bound was proved), ``upper``, ``lower``, ``v``, ``factorizations``, ``factor_nnz``,
-    ``backend``, ``form``, ``reason``.
+    the (rough) Lanczos estimate.  Each successful factorisation at ``tau`` proves ``||a|| <= tau + B``
+    and is then used for Lanczos on the inverse of the factorised matrix (shift-invert, at most
+    ``max_solves`` solves), whose Ritz vector raises the attained lower bound and whose Ritz value
+    estimates ``sigma_1`` from below; the next ``tau`` sits just above that estimate (by ``rtol/2``
+    and its estimated error), so that once the estimate is good one factorisation closes the bracket.
+    A failed factorisation moves ``tau`` up (doubling the step) or, once an upper bound is proved,
+    bisects geometrically between the last failure and the last success.  For the symmetric form
+    the trial shifts factorise only the side that sets ``||a||`` (by the sign of ``v^T a v``); the
+    other one is settled by Gershgorin's theorem or by one factorisation at a tight ``tau``.
+    Returns a dict with ``ok`` (an upper bound was proved), ``upper``, ``lower``, ``v``,
+    ``factorizations``, ``solves``, ``factor_nnz``, ``backend``, ``form``, ``ordering``, ``reason``.
     """
-    be = sparse_backend(backend)
+    # One BLAS thread throughout: the BLAS work here is level-2 (solves, reorthogonalisation) or narrow
+    # band blocks, and on a busy machine OpenBLAS's threads cost more than they give (measured under
+    # load 3.9 on 2 cores: the banded 1e5 case in 3.2-4.5 s with one thread, 6.3-6.7 s with two).
+    with _one_thread():
+        return _bracket(op, lower=lower, sigma=sigma, v=v, rtol=rtol, attained_lower=attained_lower,
+                        backend=backend, form=form, ordering=ordering, max_factor_nnz=max_factor_nnz,
+                        max_factorizations=max_factorizations, max_solves=max_solves)
+
+
+def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, attained_lower: Any, backend: str,
+             form: str, ordering: str, max_factor_nnz: int, max_factorizations: int, max_solves: int) -> dict[str, Any]:
     out: dict[str, Any] = {"ok": False, "upper": math.inf, "lower": lower, "v": v, "factorizations": 0,
-                           "factor_nnz": 0, "backend": be or "none", "form": form, "reason": ""}
-    if be is None:
-        out["reason"] = (f"no sparse factorisation backend ({backend!r}) is installed: pip install qdldl, or "
-                         "scikit-sparse (CHOLMOD; needs libsuitesparse-dev)")
-        return out
+                           "solves": 0, "factor_nnz": 0, "backend": "none", "form": form, "reason": ""}
     a = op.a
     if form == "auto":
         form = "symmetric" if is_exactly_symmetric(a) else "augmented"
@@ -540,78 +700,125 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     if a.nnz + n_k > max_factor_nnz:
         out["reason"] = f"the matrix alone ({a.nnz + n_k} non-zeros) exceeds the fill budget max_factor_nnz={max_factor_nnz}"
         return out
-    prob = _Problem(a, form=form, backend=be, ordering=ordering)
-    out["ordering"] = prob.ordering
-    if prob.perm is not None and prob.envelope > max_factor_nnz and be == "qdldl":
-        pass  # QDLDL reorders by AMD anyway; the envelope is only a bound
+    prob = _Problem(a, form=form, backend=backend, ordering=ordering)
+    out.update(backend=prob.backend or "none", ordering=prob.ordering)
+    if prob.backend is None:
+        out["reason"] = (f"no sparse factorisation backend ({backend!r}) is installed: pip install qdldl, or "
+                         "scikit-sparse (CHOLMOD; needs libsuitesparse-dev)")
+        return out
+    if prob.backend == "band" and prob.fz[0].nnz_factor > max_factor_nnz:
+        out["reason"] = (f"factor has {prob.fz[0].nnz_factor} non-zeros (band storage) > fill budget "
+                         f"max_factor_nnz={max_factor_nnz}")
+        return out
     base = max(lower, sigma)
     # Start just above the Lanczos estimate by its residual: if sigma^2 is the top eigenvalue of a^T a
     # (not guaranteed: the doubling below covers a miss), sigma_1 <= sigma (1 + r / (2 sigma^2)).
     av = np.asarray(a @ v).ravel()
     res = float(np.linalg.norm(np.asarray(a.T @ av).ravel() - sigma * sigma * v))
-    first_step = min(max(rtol / 4, res / max(sigma * sigma, 1e-300)), 0.5)
-    nf0 = 0
+    step = min(max(rtol / 4, res / max(sigma * sigma, 1e-300)), 0.5)
+    bind = 0  # the side whose factor the shift-invert solves use: the one that sets ||a||
     if form == "symmetric":
-        # tau I + a (the -lambda_min side) once, at a tight tau: if it holds there it never binds
-        prob.certify(lower * (1 + rtol / 8), sides=(1,))
-        nf0 = 1
-    step = first_step
+        # the sign of the Rayleigh quotient says whether lambda_max (side 0) or -lambda_min (side 1)
+        # is ||a||; each side's extreme is bounded by Gershgorin (no factorisation), and the other
+        # side, if that does not settle it, is factorised once at a tight tau: if it holds there it
+        # never binds
+        bind = 0 if float(v @ av) >= 0 else 1
+        prob.proved = [_gershgorin_neg_lambda_min(-a), _gershgorin_neg_lambda_min(a)]
+        if prob.proved[1 - bind] > lower * (1 + rtol / 8):
+            prob.certify(lower * (1 + rtol / 8), sides=(1 - bind,))
     tau = base * (1 + step)
-    lo_fail, last_ok, upper = 0.0, math.inf, math.inf
-    nf = nf0
+    lo_fail, last_ok, upper, est = 0.0, math.inf, math.inf, base
     why = ""
-    while nf < max_factorizations:
-        ok, up, why = prob.certify(tau, good_enough=lower * (1 + rtol / 2))
-        nf += 1
+    while prob.factorizations < max_factorizations:
+        # the margin (rho bound; CHOLMOD's factor copied out) only where the bound could close the
+        # bracket; trial shifts factorise only the binding side
+        final = tau <= max(lower, est) * (1 + rtol)
+        ok, up, why = prob.certify(tau, good_enough=lower * (1 + rtol / 2), sides=None if final else (bind,),
+                                   bound=final)
+        if not ok and prob.failed_side != bind:
+            bind = prob.failed_side  # the other side sets ||a|| after all
         out["factor_nnz"] = max(f.nnz_factor for f in prob.fz)
         if out["factor_nnz"] > max_factor_nnz:
             why = f"factor has {out['factor_nnz']} non-zeros > fill budget max_factor_nnz={max_factor_nnz}"
             if not ok:
                 break
-        if ok:
-            upper, last_ok = min(upper, up), tau
-            lower, v = _refine_lower(prob, tau, v, lower, rtol, attained_lower)
-            if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
-                break
-            nxt = lower * (1 + rtol / 4)
-            # a tight try just above the (refined) lower bound, else bisect geometrically between the
-            # last failure (or the lower bound) and this success
-            tau = nxt if lo_fail < nxt < tau else math.sqrt(max(lo_fail, lower) * tau)
-        else:
+        if not ok:
             lo_fail = max(lo_fail, tau)
-            if math.isinf(upper):
-                step *= 8
-                tau = base * (1 + step)
-                if step > 1.0:
+            if math.isinf(last_ok):  # no success yet: step up, at most to just above a bound >= ||a||
+                triv = op.trivial_upper() * (1 + 2.0**-20)
+                if tau >= triv:
                     break
+                step *= 8
+                tau = min(base * (1 + step), triv)
             else:
-                tau = math.sqrt(tau * last_ok)
+                # sigma_1 is (numerically) above lo_fail: step up by a few times the miss, at most
+                # to the geometric mean with the last success
+                miss = lo_fail / max(est, lower) - 1
+                tau = min(math.sqrt(lo_fail * last_ok), lo_fail * (1 + 8 * max(miss, rtol)))
+            continue
+        upper, last_ok = min(upper, up), tau
+        if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
+            break
+        lower, v, est, err, converged, ns = _shift_invert_lower(prob, bind, v, lower, rtol, attained_lower,
+                                                                max_solves)
+        out["solves"] += ns
+        if upper / lower - 1 <= rtol:
+            break
+        # next: just above the estimate (a lower estimate of sigma_1 in exact arithmetic) -- by rtol/2
+        # when Lanczos met its accuracy target (estimated error rtol/8), else by twice the residual
+        # bound -- if that is below the last success; else bisect geometrically
+        nxt = max(est, lower) * (1 + rtol / 2) + (0.0 if converged else 2 * err)
+        tau = nxt if max(lo_fail, lower) < nxt < tau else math.sqrt(max(lo_fail, lower) * tau)
+    if math.isinf(upper) and math.isfinite(last_ok) and prob.factorizations < max_factorizations + 2:
+        # only factorisations without a margin succeeded: prove the last success
+        ok, up, why = prob.certify(last_ok, bound=True)
+        upper = up if ok else upper
+    nf = prob.factorizations
     out.update(ok=math.isfinite(upper), upper=upper, lower=lower, v=v, factorizations=nf,
                reason="ok" if math.isfinite(upper) else f"no factorisation succeeded ({nf} tried): {why}")
     return out
 
 
-def _refine_lower(prob: _Problem, tau: float, v: NDArray, lower: float, rtol: float,
-                  attained_lower: Any, max_steps: int = 30) -> tuple[float, NDArray]:
-    """Inverse iteration with the factor of ``K(tau)`` (or of the binding side ``tau I -+ a``)."""
+def _shift_invert_lower(prob: _Problem, side: int, v: NDArray, lower: float, rtol: float, attained_lower: Any,
+                        max_solves: int) -> tuple[float, NDArray, float, float, bool, int]:
+    """Lanczos on ``M^{-1}`` for the factorised ``M = K(tau)`` (or ``side`` of ``tau I -+ a``).
+
+    The top eigenvalue of ``M^{-1}`` is ``1 / (tau - sigma_1)``: a Ritz value ``theta`` gives the
+    estimate ``tau - 1/theta <= sigma_1`` (exact arithmetic) and its Ritz vector a candidate for the
+    attained lower bound.  Returns (lower, v, estimate, residual bound on the estimate's error, whether
+    Lanczos met its accuracy target, solves).
+    """
+    from .spectral import _lanczos_sym
+
+    if not prob.ready[side]:
+        return lower, v, lower, math.inf, False, 0
+    tau = prob.shift[side]
     if prob.form == "symmetric":
-        side = 0 if prob.proved[0] >= prob.proved[1] else 1
         x = v / np.linalg.norm(v)
     else:
         av = np.asarray(prob.a @ v).ravel()
         u = av / max(float(np.linalg.norm(av)), 1e-300)
-        x = np.concatenate([u, -v / np.linalg.norm(v)])
-        side = 0
+        x = np.concatenate([u, -v / np.linalg.norm(v)]) / math.sqrt(2.0)  # K(tau) [u; -v] = (tau - sigma) [u; -v]
+    # accuracy wanted in theta for sigma_1 to about rtol/8: d sigma = d theta / theta^2
+    gap0 = max(tau - max(lower, 1e-300), 1e-300)
+    rtol_si = min(0.5, rtol * lower / gap0)
+    est = _lanczos_sym(lambda y: prob.solve(side, y), x.size, x, max_solves - 1, rtol_si, stop="gap")
+    # one more solve: a Rayleigh quotient, its residual (|theta - mu| <= r for some eigenvalue mu) and
+    # one more inverse-iteration step for the vector
+    x = est["v"] / np.linalg.norm(est["v"])
+    y = prob.solve(side, x)
+    theta = float(x @ y)
+    r = float(np.linalg.norm(y - theta * x))
+    y = y / np.linalg.norm(y)
+    solves = est["iterations"] + 1
+    sig_est = tau - 1.0 / theta if theta > 0 else lower
+    err = r / (theta * theta) if theta > 0 else math.inf
     best_l, best_v = lower, v
-    for _ in range(max_steps):
-        x = prob.inverse_iteration(side, x, 1)
-        cand = x if prob.form == "symmetric" else x[prob.m:]
-        if not np.any(cand):
-            break
-        lw, _ = attained_lower(cand)
-        improved = lw > best_l * (1 + rtol / 16) and lw > best_l + (lw - lower) / 64
+    for cand in (x, y):
+        c = cand if prob.form == "symmetric" else cand[prob.m:]
+        if not np.any(c):
+            continue
+        lw, _ = attained_lower(c)
         if lw > best_l:
-            best_l, best_v = lw, cand
-        if not improved:
-            break
-    return best_l, best_v
+            best_l, best_v = lw, c
+    return best_l, best_v, sig_est, err, bool(est["converged"]), solves

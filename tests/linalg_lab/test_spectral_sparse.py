@@ -11,8 +11,16 @@ from linalg_lab.spectral import DETERMINISTIC_MAX_COLS
 from linalg_lab.spectral_sparse import sparse_backend, sparse_norm_certificate
 from linalg_lab.tolerance import record
 
-BACKENDS = [b for b in ("cholmod", "qdldl") if sparse_backend(b) is not None]
-needs_backend = pytest.mark.skipif(not BACKENDS, reason="no sparse factorisation backend (qdldl/scikit-sparse)")
+_INSTALL = {
+    "cholmod": ("scikit-sparse (CHOLMOD) is not importable: apt install libsuitesparse-dev, then "
+                "pip install -e '.[cholmod]'"),
+    "qdldl": "qdldl is not importable: pip install qdldl",
+}
+#: Every backend, the missing ones skipped with the reason and the fix ("band" is LAPACK through scipy).
+BACKENDS = [pytest.param(b, marks=pytest.mark.skipif(sparse_backend(b) is None, reason=_INSTALL[b]))
+            for b in ("cholmod", "qdldl")] + ["band"]
+needs_backend = pytest.mark.skipif(sparse_backend("auto") is None,
+                                   reason="no general sparse backend: pip install qdldl (or scikit-sparse)")
 
 
 def lap2(n: int) -> sp.csr_matrix:
@@ -38,7 +46,6 @@ def _small_cases(rng):
     }
 
 
-@needs_backend
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_certificate_proves_above_and_refuses_below(rng, backend):
     for name, A in _small_cases(rng).items():
@@ -54,7 +61,6 @@ def test_certificate_proves_above_and_refuses_below(rng, backend):
         assert "failed" in down.reason
 
 
-@needs_backend
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_laplacian_closed_form(backend):
     n = 40
@@ -84,7 +90,6 @@ def test_tampered_and_indefinite_never_certify(rng):
     assert sparse_norm_certificate(S, 5.0 * (1 + 1e-9)).certified
 
 
-@needs_backend
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_spectral_norm_large_sparse_is_deterministic(rng, backend):
     n = 72  # 5184 unknowns > DETERMINISTIC_MAX_COLS
@@ -141,3 +146,105 @@ def test_bad_input():
         sparse_norm_certificate(bad, 2.0)
     with pytest.raises(InputValueError, match="sparse_backend"):
         spectral_norm(sp.eye(3, format="csr"), sparse_backend="pardiso")
+
+
+def _bracket(A, backend, rtol=1e-8, seed=0, steps=5):
+    """certified_sparse_bracket from a crude start (a few power steps), as spectral_norm calls it."""
+    from linalg_lab.spectral import ScaledOperator, _attained_lower
+    from linalg_lab.spectral_sparse import certified_sparse_bracket
+
+    op = ScaledOperator("sparse", A)
+    v = np.random.default_rng(seed).standard_normal(op.n)
+    for _ in range(steps):
+        v = op.rmv(op.mv(v))
+        v /= np.linalg.norm(v)
+    lower, av = _attained_lower(op, v)
+    br = certified_sparse_bracket(op, lower=lower, sigma=float(np.linalg.norm(av)), v=v, rtol=rtol,
+                                  attained_lower=lambda x: _attained_lower(op, x), backend=backend)
+    return op, br
+
+
+@pytest.mark.parametrize("g", [64, 90, 127])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_laplacian_bracket_contains_closed_form(g, backend):
+    """The g x g grid's 5-point Laplacian has ||A||_2 = 8 cos^2(pi / (2 (g + 1))): the bracket holds it."""
+    lam = lap2_norm(g)
+    r = spectral_norm(lap2(g), rtol=1e-8, seed=g, bound="deterministic", sparse_backend=backend)
+    assert r.ok and r.upper_kind == "deterministic", r.reason
+    assert r.lower <= lam <= r.upper
+    assert r.relative_gap <= 1e-8
+    assert f"backend {backend}" in r.theorem
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_few_factorisations(backend):
+    """Shift-invert Lanczos places tau: a handful of factorisations, not a bisection's dozens."""
+    g = 72
+    op, br = _bracket(lap2(g), backend)
+    lam = math.ldexp(lap2_norm(g), -op.scale_exp)
+    assert br["ok"] and br["form"] == "symmetric", br["reason"]
+    assert br["lower"] <= lam <= br["upper"] and br["upper"] / br["lower"] - 1 <= 1e-8
+    # 3 measured (crude tau, tau above the shift-invert estimate, the final tight tau); tau I + A is
+    # settled by Gershgorin, never factorised
+    assert br["factorizations"] <= 4, br
+    rng = np.random.default_rng(5)
+    B = sp.diags([rng.standard_normal(800 - abs(k)) for k in range(-8, 9)], list(range(-8, 9))).tocsr()
+    ref = float(np.linalg.svd(B.toarray(), compute_uv=False)[0])
+    op, br = _bracket(B, backend)
+    ref_s = math.ldexp(ref, -op.scale_exp)
+    assert br["ok"] and br["form"] == "augmented", br["reason"]
+    assert br["lower"] <= ref_s * (1 + 1e-13) and ref_s * (1 - 1e-13) <= br["upper"]
+    assert br["factorizations"] <= 4, br
+
+
+def test_banded_input_takes_the_band_backend():
+    rng = np.random.default_rng(7)
+    B = sp.diags([rng.standard_normal(1000 - abs(k)) for k in range(-6, 7)], list(range(-6, 7))).tocsr()
+    _, br = _bracket(B, "auto")
+    assert br["ok"] and br["backend"] == "band" and br["ordering"] == "natural (interleaved band)"
+    ref = float(np.linalg.svd(B.toarray(), compute_uv=False)[0])
+    c = sparse_norm_certificate(B, ref * (1 + 1e-9))
+    assert c.certified and c.backend == "band" and c.max_row_count == c.factor_nnz // (2 * 1000)
+    # a 2-D grid is not banded enough (envelope ~ n sqrt(n)): a general sparse backend
+    if sparse_backend("auto") is not None:
+        _, br = _bracket(lap2(70), "auto")
+        assert br["backend"] == sparse_backend("auto") and br["ordering"] == "amd"
+
+
+def test_trial_factorisations_prove_nothing():
+    """Factorisations made only to solve with (bound=False) leave every proved bound at inf."""
+    from linalg_lab.spectral_sparse import _Problem
+
+    A = lap2(20).tocsc() / 8
+    prob = _Problem(A, form="symmetric", backend="band", ordering="auto")
+    ok, up, _ = prob.certify(2.0, bound=False)
+    assert ok and math.isinf(up) and prob.ready == [True, True] and prob.proved == [math.inf, math.inf]
+    ok, up, _ = prob.certify(2.0)
+    assert ok and 2.0 <= up <= 2.0 * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 7, 60])
+def test_gershgorin_bounds_minus_lambda_min(rng, n):
+    from linalg_lab.spectral_sparse import _gershgorin_neg_lambda_min
+
+    S = sp.random_array((n, n), density=0.3, rng=rng, format="csr")
+    S = (S + S.T + sp.diags(rng.standard_normal(n))).tocsr()
+    lam_min = float(np.linalg.eigvalsh(S.toarray())[0])
+    assert _gershgorin_neg_lambda_min(S) >= -lam_min
+    # the Laplacian's rows sum to at least 0: -lambda_min <= (rounding only), below any lower bound
+    assert 0.0 <= _gershgorin_neg_lambda_min(lap2(30)) <= 1e-13
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_minus_lambda_min_binds(backend):
+    """||A|| = -lambda_min(A) (for -L): the shift-invert solves use tau I + A (regression: 42
+    factorisations and a bracket of width 5e-2 when the trial shifts factorised the other side); and
+    L - 3.9 I, whose extremes 4.10 and -3.90 are close enough that Gershgorin settles neither side."""
+    g = 72
+    lam = lap2_norm(g)
+    for A in (-lap2(g), (lap2(g) - 3.9 * sp.identity(g * g)).tocsr()):
+        op, br = _bracket(A, backend)
+        exact = math.ldexp(lam if A.diagonal()[0] < 0 else lam - 3.9, -op.scale_exp)
+        assert br["ok"] and br["form"] == "symmetric", br["reason"]
+        assert br["lower"] <= exact <= br["upper"] and br["upper"] / br["lower"] - 1 <= 1e-8
+        assert br["factorizations"] <= 4, br
