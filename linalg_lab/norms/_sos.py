@@ -196,12 +196,14 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
         Real finite matrix; p(v) = sum_i (x_i . v)^q.
     q : int, default 4
         Even exponent >= 4.
-    solver : {None, 'CLARABEL', 'SCS'}
+    solver : {None, 'CLARABEL', 'SCS', 'EIGOPT'}
         None picks by size (:func:`default_solver`): Clarabel (interior point, accurate) while
-        N <= 715, SCS (first order, scales) above.
+        N <= 715; for q = 4 EIGOPT above (eigenvalue optimisation over the kernel, no SDP
+        solver; see Notes), for q > 4 SCS (first order).
     solver_eps : float, optional
-        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel; 1e-6 .. 1e-4
-        SCS).
+        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel and EIGOPT,
+        1e-6 .. 1e-5 SCS).  For EIGOPT it is the relative gap (upper_q - primal_q) / upper_q at
+        which it stops.
 
     Returns
     -------
@@ -209,7 +211,8 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
         ``upper`` (NORM bound), ``upper_q`` (q-th power), the Gram and moment matrices, flatness and
         the rounded maximiser; ``status`` SOLVER_FAILED with the solver's message when it fails,
         INACCURATE when it reports an inaccurate solution (the bound may then be off by more than
-        solver_eps; certify it).
+        solver_eps; certify it), NOT_CONVERGED when EIGOPT ran out of evaluations (``reason``
+        gives the gap it reached; the bound is still valid: certify it).
 
     Raises
     ------
@@ -220,7 +223,14 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     Notes
     -----
     The problem is scaled by the spectral bound lambda_max(Q) so that its value lies in
-    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map.
+    (0, 1].  EIGOPT (:mod:`linalg_lab.norms._eigopt`) uses that the SoS value is
+    min_{L in K} lambda_max(Qs + L) over the matrices L whose form m(v)^T L m(v) vanishes: it
+    minimises a smoothed lambda_max by L-BFGS, one partial eigendecomposition of order D per
+    evaluation (q = 4, d = 50, D = 1275: 95 evaluations, 38 s on one core); any L gives a valid
+    bound, the spectral bound at L = 0, so its value never exceeds the spectral bound.  It is
+    deterministic for a given BLAS.  Its lower estimate is p at a rounded, polished maximiser and
+    the objective of its PSD-corrected pseudo-moments.
+    SDP size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map.
     SCS gets it in its own standard form (no cvxpy canonicalisation; ``_scs_direct``); its cost
     is one D x D eigendecomposition per iteration (O(D^3); 83% of SCS's time at q = 4, d = 30,
     the linear solves 12%).  q = 4, d = 40 (D = 820): see ``benchmarks/bench_norms.py``.
