@@ -38,6 +38,10 @@ SOS_SOLVERS: dict[str, tuple[str, Callable[[float], dict[str, Any]]]] = {
     "EIGOPT": ("EIGOPT", lambda eps: {"tol": eps, "maxiter": 600}),
 }
 
+#: Default accuracy of each solver when it is named explicitly (``default_solver`` may choose
+#: another by size).
+SOLVER_EPS = {"CLARABEL": 1e-7, "SCS": 1e-6, "EIGOPT": 1e-8}
+
 #: Largest number of degree-2k monomials N solved by the interior-point solver by default
 #: (q = 4: N = C(d+3, 4) = 715 at d = 10; its Schur complement is N x N and dense).
 CLARABEL_MAX_N = 715
@@ -55,22 +59,24 @@ def default_solver(d: int, q: int = 4) -> tuple[str, float]:
     """Solver and accuracy chosen for the size.
 
     q = 4: Clarabel (interior point, 1e-7) while the number of degree-4 monomials N <= 715
-    (d <= 10); EIGOPT (eigenvalue optimisation, stopped at a relative gap of 1e-7 between its
+    (d <= 10); EIGOPT (eigenvalue optimisation, stopped at a relative gap of 1e-8 between its
     bound and its lower estimate) beyond.  Measured on Gaussian X (n = 2 d^2, one BLAS thread,
     load 1-4 on 2 cores; benchmarks/bench_norms.py): EIGOPT at 1e-7 took 0.2 s at d = 16, 0.5 s at
     d = 20, 2-5 s at d = 30 (SCS at 1e-6: 8.8 s), 11 s at d = 40 and 38 s at d = 50, and its
-    value agreed with SCS/Clarabel within its own gap.  q > 4: SCS at 1e-6 (1e-5 beyond
+    value agreed with SCS/Clarabel within its own gap; 1e-8 instead of 1e-7 costs 2-10% more
+    evaluations there, and is still reached on the non-tight gap instance (1e-9 is not: its
+    moment-side estimate stalls at 1.8e-9).  q > 4: SCS at 1e-6 (1e-5 beyond
     N = 20475); measured ~30x faster than Clarabel at q = 6, 8 (d = 5, 6) and as accurate.
 
     >>> default_solver(8), default_solver(40), default_solver(6, q=6)
-    (('CLARABEL', 1e-07), ('EIGOPT', 1e-07), ('SCS', 1e-06))
+    (('CLARABEL', 1e-07), ('EIGOPT', 1e-08), ('SCS', 1e-06))
     """
     N = math.comb(d + q - 1, q)
     if q > 4:
         return "SCS", 1e-6 if N <= 20475 else 1e-5
     if N <= CLARABEL_MAX_N:
         return "CLARABEL", 1e-7
-    return "EIGOPT", 1e-7
+    return "EIGOPT", SOLVER_EPS["EIGOPT"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,7 +207,7 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
         N <= 715; for q = 4 EIGOPT above (eigenvalue optimisation over the kernel, no SDP
         solver; see Notes), for q > 4 SCS (first order).
     solver_eps : float, optional
-        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel and EIGOPT,
+        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel, 1e-8 EIGOPT,
         1e-6 .. 1e-5 SCS).  For EIGOPT it is the relative gap (upper_q - primal_q) / upper_q at
         which it stops.
 
@@ -289,7 +295,7 @@ def _sos_compute(X: NDArray[np.float64], q: int, solver: str | None,
     solver = solver or dsolver
     eps = solver_eps
     if eps is None:
-        eps = deps if solver == dsolver else (1e-6 if solver == "SCS" else 1e-7)
+        eps = deps if solver == dsolver else SOLVER_EPS[solver]
     if not np.any(X):
         v = np.zeros(d)
         v[0] = 1.0

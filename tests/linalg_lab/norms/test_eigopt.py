@@ -103,7 +103,7 @@ def test_spectral_exact_instance_stops_at_once():
 
 def test_default_solver_by_size():
     assert default_solver(10) == ("CLARABEL", 1e-7)
-    assert default_solver(11) == ("EIGOPT", 1e-7)
+    assert default_solver(11) == ("EIGOPT", 1e-8)
     assert default_solver(50)[0] == "EIGOPT"
     assert default_solver(12, q=6)[0] == "SCS"
     X = np.random.default_rng(0).standard_normal((242, 11))
