@@ -172,6 +172,7 @@ def eigopt_solve(B: FormBasis, Qs: NDArray[np.float64], Xs: NDArray[np.float64],
     t0 = time.perf_counter()
     q = 2 * B.k
     D = B.D
+    maxiter = max(1, int(maxiter))
     P = _Projector(B)
     g = B.coefficients(Qs)
     ysph = B.sphere_moments()
@@ -243,13 +244,13 @@ def eigopt_solve(B: FormBasis, Qs: NDArray[np.float64], Xs: NDArray[np.float64],
     stages = 0
     mu = math.nan
     with one_blas_thread():
-        try:
-            fun(z, 1.0)  # L = 0: the spectral bound and its rounding
-        except _Stop:
-            pass
         # continuation from a large mu is essential: starting at mu ~ 0.003 p(v) (the rounding)
         # stalled L-BFGS far from the optimum at d = 40 (600 evaluations, gap 4%)
-        mu = _MU0_REL * st["lam"]
+        mu = _MU0_REL * float(_top_eigh(Qs, 1)[0][-1])
+        try:
+            fun(z, mu)  # L = 0: the spectral bound and its rounding
+        except _Stop:
+            pass
         while not st["stop"]:
             stages += 1
             try:
@@ -277,8 +278,8 @@ def eigopt_solve(B: FormBasis, Qs: NDArray[np.float64], Xs: NDArray[np.float64],
         why = ("the evaluation budget maxiter = " + str(maxiter) + " ran out" if st["stop"] == "maxiter"
                else "the smoothing reached floating-point resolution")
         msg = (f"not converged: relative gap {gp:.2e} > {tol:g} ({why}; {st['evals']} eigenvalue "
-               f"evaluations); the bound is valid but loose by up to that gap: certify it, or raise "
-               "the budget or loosen solver_eps")
+               f"evaluations); the bound is valid but loose by up to that gap: certify it, loosen "
+               "solver_eps, or raise the budget (option 'maxiter' of SOS_SOLVERS['EIGOPT'])")
     v = st["v"] if st["v"] is not None else np.eye(B.d)[0]
     return EigoptSolution(
         L=P.smat(st["z"]), lam=st["lam"], lower=low, lower_rounding=st["low_r"],
