@@ -232,7 +232,8 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     (0, 1].  EIGOPT (:mod:`linalg_lab.norms._eigopt`) uses that the SoS value is
     min_{L in K} lambda_max(Qs + L) over the matrices L whose form m(v)^T L m(v) vanishes: it
     minimises a smoothed lambda_max by L-BFGS, one partial eigendecomposition of order D per
-    evaluation (q = 4, d = 50, D = 1275: 95 evaluations, 38 s on one core); any L gives a valid
+    evaluation (q = 4, d = 50, D = 1275, default 1e-8: 71-99 evaluations, 27-38 s on one core at
+    load 3-4 on 2 cores); any L gives a valid
     bound, the spectral bound at L = 0, so its value never exceeds the spectral bound.  It is
     deterministic for a given BLAS.  Its lower estimate is p at a rounded, polished maximiser and
     the objective of its PSD-corrected pseudo-moments.
