@@ -134,6 +134,23 @@ class FormBasis:
         Y[self.P2, self.P1] = vals
         return Y
 
+    def sphere_moments(self) -> NDArray[np.float64]:
+        """(N,) moments E[v^alpha] of the uniform unit sphere for the degree-2k monomials:
+        prod_j (alpha_j - 1)!! / (d (d + 2) ... (d + 2k - 2)) when every alpha_j is even, else 0.
+        Their moment matrix is positive definite and ``normq`` . y = E[||v||^(2k)] = 1.
+
+        >>> B = form_basis(3, 2)
+        >>> float(B.normq @ B.sphere_moments())
+        1.0
+        """
+        ex = self.exponents
+        even = np.all(ex % 2 == 0, axis=1)
+        dfact = np.ones(ex.shape[0])
+        for t in range(1, 2 * self.k, 2):  # (a-1)!! = prod of odd t < a
+            dfact *= np.prod(np.where(ex > t, float(t), 1.0), axis=1)
+        den = float(np.prod([self.d + 2 * i for i in range(self.k)]))
+        return np.where(even, dfact / den, 0.0)
+
     def to_vector(self, W: NDArray[np.float64]) -> NDArray[np.float64]:
         """Recover v (up to sign) from w ~ m(v): the top eigenvector of the d x d matrix of the
         entries whose monomials share k - 1 indices with v_a v_b (k = 2: the matrix w encodes)."""

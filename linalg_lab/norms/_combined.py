@@ -84,7 +84,7 @@ def two_to_q(X: ArrayLike, q: float = 4, *, bounds: Any = None, sos: bool | None
         None (default): solve the SoS relaxation when it applies (even q).  True: require it
         (refused for odd or non-integer q).  False: skip it (the cheap bounds only).
     solver, solver_eps : optional
-        SDP solver and its tolerance (see :func:`two_to_q_sos`; default by size).
+        SoS solver (CLARABEL, SCS or EIGOPT) and its tolerance (see :func:`two_to_q_sos`; default by size).
     seed : int, optional
         Seed of the random power-method starts.
 

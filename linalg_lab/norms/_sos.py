@@ -1,5 +1,6 @@
-"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4 (SCS in its standard
-form; Clarabel through cvxpy for small problems).
+"""Degree-q sum-of-squares (SoS) relaxation of ||X||_{2->q} for even q >= 4 (Clarabel through
+cvxpy for small problems; SCS in its standard form; or, without an SDP solver, the eigenvalue
+optimisation min_{L in K} lambda_max(Qs + L) of :mod:`._eigopt`).
 
 Units: ``upper`` is the NORM bound (the q-th root); ``upper_q`` is the bound on
 max_{|v|=1} sum_i (x_i . v)^q.
@@ -10,7 +11,7 @@ import dataclasses
 import math
 import time
 import warnings
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,16 +21,26 @@ from .._results import Result, Rigour, Status, field_nojson
 from .._validation import InputValueError, check_option, check_real
 from ._basis import FormBasis, form_basis
 from ._bounds import _prepare, fldexp, fpow, q_norm_value
+from ..layers._threads import one_blas_thread
+from ._eigopt import eigopt_solve
 from ._scs_direct import scs_moment_solve
 
 __all__ = ["TwoToQSoSResult", "two_to_q_sos", "SOS_SOLVERS", "default_solver", "sos_applies"]
 
-#: Solvers the relaxation accepts: name -> (cvxpy solver name, options builder(eps) -> dict).
+#: Solvers the relaxation accepts: name -> (backend name, options builder(eps) -> dict).  CLARABEL
+#: runs through cvxpy, SCS in its standard form (:mod:`._scs_direct`), EIGOPT is the eigenvalue
+#: optimisation of :mod:`._eigopt` (eps: the relative gap between its upper bound and its lower
+#: estimate of the SoS value at which it stops; maxiter: most eigendecompositions).
 SOS_SOLVERS: dict[str, tuple[str, Callable[[float], dict[str, Any]]]] = {
     "CLARABEL": ("CLARABEL", lambda eps: {"tol_feas": eps, "tol_gap_abs": eps, "tol_gap_rel": eps,
                                           "max_iter": 200}),
     "SCS": ("SCS", lambda eps: {"eps_abs": eps, "eps_rel": eps, "max_iters": 100000}),
+    "EIGOPT": ("EIGOPT", lambda eps: {"tol": eps, "maxiter": 600}),
 }
+
+#: Default accuracy of each solver when it is named explicitly (``default_solver`` may choose
+#: another by size).
+SOLVER_EPS = {"CLARABEL": 1e-7, "SCS": 1e-6, "EIGOPT": 1e-8}
 
 #: Largest number of degree-2k monomials N solved by the interior-point solver by default
 #: (q = 4: N = C(d+3, 4) = 715 at d = 10; its Schur complement is N x N and dense).
@@ -45,22 +56,27 @@ def sos_applies(q: float) -> str:
 
 
 def default_solver(d: int, q: int = 4) -> tuple[str, float]:
-    """Solver and accuracy chosen for the size.  q > 4: SCS at 1e-6 (1e-5 beyond N = 20475).
-    q = 4: Clarabel (interior point, 1e-7) while the number
-    of degree-q monomials N <= 715 (q = 4: d <= 10); SCS (first order) beyond, at 1e-6 up to
-    N = 3876 (q = 4: d = 16), 1e-5 up to N = 20475 (d = 25) and 1e-4 above.  The reported bound
-    (and the certificate) is second-order accurate in the solver's error on tight instances, so
-    1e-4 still gives certified brackets of about 1e-7 at q = 4, d = 30..40."""
+    """Solver and accuracy chosen for the size.
+
+    q = 4: Clarabel (interior point, 1e-7) while the number of degree-4 monomials N <= 715
+    (d <= 10); EIGOPT (eigenvalue optimisation, stopped at a relative gap of 1e-8 between its
+    bound and its lower estimate) beyond.  Measured on Gaussian X (n = 2 d^2, one BLAS thread,
+    load 1-4 on 2 cores; benchmarks/bench_norms.py): EIGOPT at 1e-7 took 0.2 s at d = 16, 0.5 s at
+    d = 20, 2-5 s at d = 30 (SCS at 1e-6: 8.8 s), 11 s at d = 40 and 38 s at d = 50, and its
+    value agreed with SCS/Clarabel within its own gap; 1e-8 instead of 1e-7 costs 2-10% more
+    evaluations there, and is still reached on the non-tight gap instance (1e-9 is not: its
+    moment-side estimate stalls at 1.8e-9).  q > 4: SCS at 1e-6 (1e-5 beyond
+    N = 20475); measured ~30x faster than Clarabel at q = 6, 8 (d = 5, 6) and as accurate.
+
+    >>> default_solver(8), default_solver(40), default_solver(6, q=6)
+    (('CLARABEL', 1e-07), ('EIGOPT', 1e-08), ('SCS', 1e-06))
+    """
     N = math.comb(d + q - 1, q)
-    if q > 4:  # measured: SCS at 1e-6 is ~30x faster than Clarabel at q = 6, 8 (d = 5, 6) and as accurate
+    if q > 4:
         return "SCS", 1e-6 if N <= 20475 else 1e-5
     if N <= CLARABEL_MAX_N:
         return "CLARABEL", 1e-7
-    if N <= 3876:
-        return "SCS", 1e-6
-    if N <= 20475:
-        return "SCS", 1e-5
-    return "SCS", 1e-4
+    return "EIGOPT", SOLVER_EPS["EIGOPT"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,12 +89,16 @@ class TwoToQSoSResult(Result):
         The SoS upper bound on the NORM and on its q-th power (the dual objective lambda; an upper
         bound up to the solver's accuracy; ``proofs_check.certify_two_to_q`` makes it rigorous).
     primal_q : float
-        Moment (primal) objective, a lower estimate of the SoS value (q-th-power units).
+        Moment (primal) objective, a lower estimate of the SoS value (q-th-power units).  EIGOPT:
+        the larger of p at its rounded, polished maximiser (<= the norm's q-th power) and the
+        objective of its PSD-corrected pseudo-moments; (upper_q - primal_q) / upper_q is the
+        relative gap it stopped at.
     q, k : int
         The even exponent and its half (monomials of degree k = q/2).
     flat : bool
         The moment matrix is numerically rank one, which proves (up to solver accuracy) that the
-        relaxation is exact and yields ``maximiser``.
+        relaxation is exact and yields ``maximiser``.  EIGOPT: the bound is within solver_eps
+        (relative) of p at the rounded maximiser, which proves the same directly.
     rank_ratio : float
         Second over first eigenvalue of the moment matrix.
     maximiser : (d,) array
@@ -102,6 +122,8 @@ class TwoToQSoSResult(Result):
     hilbert_exact : bool
         q = 4 and d <= 3: every non-negative ternary quartic is SoS (Hilbert 1888), so the
         relaxation equals the true norm.
+    solver_iters : int
+        The solver's iterations (EIGOPT: eigendecompositions of order D); -1 when not reported.
     """
 
     upper: float
@@ -131,6 +153,7 @@ class TwoToQSoSResult(Result):
     candidates: NDArray[np.float64] = field_nojson(default=None)
     gram: NDArray[np.float64] | None = field_nojson(default=None)
     moment: NDArray[np.float64] | None = field_nojson(default=None)
+    solver_iters: int = -1
 
     @property
     def k(self) -> int:
@@ -179,12 +202,14 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
         Real finite matrix; p(v) = sum_i (x_i . v)^q.
     q : int, default 4
         Even exponent >= 4.
-    solver : {None, 'CLARABEL', 'SCS'}
+    solver : {None, 'CLARABEL', 'SCS', 'EIGOPT'}
         None picks by size (:func:`default_solver`): Clarabel (interior point, accurate) while
-        N <= 715, SCS (first order, scales) above.
+        N <= 715; for q = 4 EIGOPT above (eigenvalue optimisation over the kernel, no SDP
+        solver; see Notes), for q > 4 SCS (first order).
     solver_eps : float, optional
-        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel; 1e-6 .. 1e-4
-        SCS).
+        Solver tolerance (default by size, :func:`default_solver`: 1e-7 Clarabel, 1e-8 EIGOPT,
+        1e-6 .. 1e-5 SCS).  For EIGOPT it is the relative gap (upper_q - primal_q) / upper_q at
+        which it stops.
 
     Returns
     -------
@@ -192,7 +217,8 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
         ``upper`` (NORM bound), ``upper_q`` (q-th power), the Gram and moment matrices, flatness and
         the rounded maximiser; ``status`` SOLVER_FAILED with the solver's message when it fails,
         INACCURATE when it reports an inaccurate solution (the bound may then be off by more than
-        solver_eps; certify it).
+        solver_eps; certify it), NOT_CONVERGED when EIGOPT ran out of evaluations (``reason``
+        gives the gap it reached; the bound is still valid: certify it).
 
     Raises
     ------
@@ -203,7 +229,15 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
     Notes
     -----
     The problem is scaled by the spectral bound lambda_max(Q) so that its value lies in
-    (0, 1].  Size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map.
+    (0, 1].  EIGOPT (:mod:`linalg_lab.norms._eigopt`) uses that the SoS value is
+    min_{L in K} lambda_max(Qs + L) over the matrices L whose form m(v)^T L m(v) vanishes: it
+    minimises a smoothed lambda_max by L-BFGS, one partial eigendecomposition of order D per
+    evaluation (q = 4, d = 50, D = 1275, default 1e-8: 71-99 evaluations, 27-38 s on one core at
+    load 3-4 on 2 cores); any L gives a valid
+    bound, the spectral bound at L = 0, so its value never exceeds the spectral bound.  It is
+    deterministic for a given BLAS.  Its lower estimate is p at a rounded, polished maximiser and
+    the objective of its PSD-corrected pseudo-moments.
+    SDP size: one PSD cone of order D and N + 1 affine rows, a one-nonzero-per-row map.
     SCS gets it in its own standard form (no cvxpy canonicalisation; ``_scs_direct``); its cost
     is one D x D eigendecomposition per iteration (O(D^3); 83% of SCS's time at q = 4, d = 30,
     the linear solves 12%).  q = 4, d = 40 (D = 820): see ``benchmarks/bench_norms.py``.
@@ -245,7 +279,16 @@ def two_to_q_sos(X: ArrayLike, *, q: int = 4, solver: str | None = None,
 
 def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
               solver_eps: float | None) -> TwoToQSoSResult:
-    """Unchecked body of :func:`two_to_q_sos` (X validated float64, q even >= 4)."""
+    """Unchecked body of :func:`two_to_q_sos` (X validated float64, q even >= 4), on one BLAS
+    thread: its LAPACK calls are eigendecompositions of order D, which a multi-threaded OpenBLAS
+    makes far slower on a busy machine (measured here at D = 1275, load 3-5 on 2 cores: 1.4-16 s
+    per eigh with two threads, 0.27 s with one).  SCS links its own single-threaded BLAS."""
+    with one_blas_thread():
+        return _sos_compute(X, q, solver, solver_eps)
+
+
+def _sos_compute(X: NDArray[np.float64], q: int, solver: str | None,
+                 solver_eps: float | None) -> TwoToQSoSResult:
     t0 = time.perf_counter()
     n, d = X.shape
     k = q // 2
@@ -253,7 +296,7 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
     solver = solver or dsolver
     eps = solver_eps
     if eps is None:
-        eps = deps if solver == dsolver else (1e-7 if solver == "CLARABEL" else 1e-6)
+        eps = deps if solver == dsolver else SOLVER_EPS[solver]
     if not np.any(X):
         v = np.zeros(d)
         v[0] = 1.0
@@ -276,11 +319,12 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
     status = Status.OK
     reason = ""
     t1 = time.perf_counter()
-    sstat, yv, Sdual, primal, solve_s = _solve(B, g, solver, eps)
+    sol = _solve(B, g, solver, eps, Qs=Qs, Xs=X, scale=scale)
+    sstat, yv, Sdual, primal = sol.status, sol.y, sol.S, sol.primal
     t2 = time.perf_counter()
-    solve_s = solve_s if solve_s is not None else t2 - t1
+    solve_s = sol.solve_s if sol.solve_s is not None else t2 - t1
     setup_s = (t2 - t0) - solve_s
-    if sstat not in ("optimal", "optimal_inaccurate") or yv is None or Sdual is None:
+    if sstat not in ("optimal", "optimal_inaccurate", "not_converged") or yv is None or Sdual is None:
         other = "SCS" if solver == "CLARABEL" else "CLARABEL"
         v = np.zeros(d)
         v[0] = 1.0
@@ -291,8 +335,11 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
             elapsed_s=time.perf_counter() - t0, lam=math.nan, lam_raw=math.nan, scale_q=scale,
             pow2=pow2, status=Status.SOLVER_FAILED, rigour=Rigour.NUMERICAL,
             reason=f"{solver} returned '{sstat}'; try solver='{other}' or a looser solver_eps",
-            candidates=np.zeros((0, d)), gram=None, moment=None)
-    if sstat == "optimal_inaccurate":
+            candidates=np.zeros((0, d)), gram=None, moment=None, solver_iters=sol.iters)
+    if sstat == "not_converged":
+        status = Status.NOT_CONVERGED
+        reason = f"{solver}: {sol.note}"
+    elif sstat == "optimal_inaccurate":
         status = Status.INACCURATE
         reason = (f"{solver} reported an inaccurate solution; the bound may be off by more than "
                   f"solver_eps = {eps:g} (certify it, or use solver='SCS' with a smaller solver_eps)")
@@ -302,9 +349,15 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
     Ymat = B.moment_matrix(yv)
     flat_tol = 1e-4 if solver == "CLARABEL" else max(1e-3, 100 * eps)
     ratio, cand = _roundings(B, Ymat, X)
-    flat = ratio <= flat_tol
+    flat = ratio <= flat_tol if sol.flat is None else sol.flat
+    if sol.v is not None:
+        cand = np.vstack([sol.v[None, :], cand])
     valsq = np.sum((X @ cand.T) ** q, axis=0)
     v = cand[int(np.argmax(valsq))]
+    if not reason and solver == "EIGOPT":
+        reason = f"{solver}: {sol.note}" + (
+            "; the bound equals p at the rounded maximiser within solver_eps: the relaxation is exact "
+            "(numerically)" if flat else "; the SoS value is an upper bound that may exceed the norm")
     if not reason:
         reason = ("moment matrix is rank one: the relaxation is exact (numerically) and the "
                   "maximiser was extracted" if flat else
@@ -317,24 +370,45 @@ def _sos_body(X: NDArray[np.float64], q: int, solver: str | None,
         rank_ratio=ratio, hilbert_exact=q == 4 and d <= 3, maximiser=v, setup_s=setup_s,
         solve_s=solve_s, elapsed_s=time.perf_counter() - t0, lam=lam, lam_raw=lam_raw, scale_q=scale,
         pow2=pow2, status=status, reason=reason, rigour=Rigour.NUMERICAL, candidates=cand, gram=S,
-        moment=Ymat)
+        moment=Ymat, solver_iters=sol.iters)
 
 
-def _solve(B: FormBasis, g: NDArray[np.float64], solver: str, eps: float
-           ) -> tuple[str, NDArray[np.float64] | None, NDArray[np.float64] | None, float, float | None]:
-    """Solve the scaled moment relaxation: (status in cvxpy's words, y, Gram S, g.y, solve seconds).
+class _Solved(NamedTuple):
+    """What a solver returns to :func:`_sos_body` (scaled units)."""
 
-    SCS is called directly in its standard form (:mod:`._scs_direct`; cvxpy's canonicalisation
-    of the PSD constraint cost seconds and memory for nothing, see benchmarks/bench_norms.py);
-    Clarabel (small problems) through cvxpy."""
+    status: str  # cvxpy's words: optimal / optimal_inaccurate / not_converged / anything else fails
+    y: NDArray[np.float64] | None  # pseudo-moments
+    S: NDArray[np.float64] | None  # Gram matrix
+    primal: float  # lower estimate of the SoS value (moment objective)
+    solve_s: float | None  # the solver's own time (None: time the call)
+    iters: int = -1  # iterations (EIGOPT: eigendecompositions); -1 when not reported
+    note: str = ""  # the solver's own diagnosis
+    v: NDArray[np.float64] | None = None  # a rounded, polished maximiser (EIGOPT)
+    flat: bool | None = None  # the solver's own exactness test (EIGOPT), else the rank test
+
+
+def _solve(B: FormBasis, g: NDArray[np.float64], solver: str, eps: float, *, Qs: NDArray[np.float64],
+           Xs: NDArray[np.float64], scale: float) -> _Solved:
+    """Solve the scaled relaxation.
+
+    EIGOPT minimises lambda_max(Qs + L) over the kernel K (:mod:`._eigopt`); its Gram matrix is
+    lam I - Qs - L.  SCS is called directly in its standard form (:mod:`._scs_direct`; cvxpy's
+    canonicalisation of the PSD constraint cost seconds and memory for nothing, see
+    benchmarks/bench_norms.py); Clarabel (small problems) through cvxpy."""
+    if solver == "EIGOPT":
+        e = eigopt_solve(B, Qs, Xs, scale, **SOS_SOLVERS["EIGOPT"][1](eps))
+        S = e.lam * np.eye(B.D) - Qs - e.L
+        flat = e.lam - e.lower_rounding <= eps * e.lam
+        return _Solved("optimal" if e.converged else "not_converged", e.y, S, e.lower, e.solve_s,
+                       e.evaluations, e.message, e.v, flat)
     if solver == "SCS":
         try:
             r = scs_moment_solve(B, g, SOS_SOLVERS["SCS"][1](eps))
         except Exception as exc:  # SCS raises on bad data/crashes -> SOLVER_FAILED with the reason
-            return f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", \
-                None, None, math.nan, None
+            return _Solved(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                           None, None, math.nan, None)
         st = _SCS_STATUS.get(r["status"], r["status"])
-        return st, r["y"], r["S"], r["primal"], r["solve_s"]
+        return _Solved(st, r["y"], r["S"], r["primal"], r["solve_s"], r["iters"])
     import cvxpy as cp
 
     D = B.D
@@ -355,14 +429,16 @@ def _solve(B: FormBasis, g: NDArray[np.float64], solver: str, eps: float
             prob.solve(solver=cvx_name, **opts(eps))
         sstat = str(prob.status)
     except Exception as exc:  # cvxpy.error.SolverError and solver crashes -> SOLVER_FAILED with the reason
-        return f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", \
-            None, None, math.nan, None
+        return _Solved(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                       None, None, math.nan, None)
     stats = getattr(prob, "solver_stats", None)
     solve_s = getattr(stats, "solve_time", None) if stats else None
+    iters = getattr(stats, "num_iters", None) if stats else None
     if y.value is None or psd.dual_value is None:
-        return sstat, None, None, math.nan, solve_s
-    return (sstat, np.asarray(y.value, dtype=np.float64), np.asarray(psd.dual_value, dtype=np.float64),
-            float(prob.value), None if solve_s is None else float(solve_s))
+        return _Solved(sstat, None, None, math.nan, solve_s)
+    return _Solved(sstat, np.asarray(y.value, dtype=np.float64), np.asarray(psd.dual_value, dtype=np.float64),
+                   float(prob.value), None if solve_s is None else float(solve_s),
+                   -1 if iters is None else int(iters))
 
 
 #: SCS's status strings in cvxpy's words (the vocabulary of ``solver_status``).

@@ -235,12 +235,7 @@ def _sym_arb_from_upper(B: FormBasis, Z: NDArray[np.int64]) -> arb_mat:
 
 
 def _sphere_moments(B: FormBasis) -> NDArray[np.float64]:
-    """E[v^alpha] over the uniform unit sphere for the degree-2k monomials: prod (alpha_j - 1)!! /
-    (d (d + 2) ... (d + 2k - 2)) when every alpha_j is even, else 0."""
-    ex = B.exponents
-    even = np.all(ex % 2 == 0, axis=1)
-    dfact = np.ones(ex.shape[0])
-    for t in range(1, 2 * B.k, 2):  # (a-1)!! = prod of odd t < a
-        dfact *= np.prod(np.where(ex > t, float(t), 1.0), axis=1)
-    den = float(np.prod([B.d + 2 * i for i in range(B.k)]))
-    return np.where(even, dfact / den, 0.0)
+    """E[v^alpha] over the uniform unit sphere for the degree-2k monomials (floating point;
+    ``FormBasis.sphere_moments``).  Only a starting guess: the moment certificate verifies the
+    pseudo-moments it builds from them in Arb."""
+    return B.sphere_moments()

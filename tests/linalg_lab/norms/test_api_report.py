@@ -32,7 +32,7 @@ def test_registries():
     assert {b.side for b in norms.BOUNDS.values()} == {"lower", "upper"}
     assert all(b.factor for b in norms.BOUNDS.values())
     assert {"hadamard", "signs", "gap", "gaussian", "e8-roots", "repeated-identity"} <= set(norms.FAMILIES)
-    assert set(norms.SOS_SOLVERS) == {"CLARABEL", "SCS"}
+    assert set(norms.SOS_SOLVERS) == {"CLARABEL", "SCS", "EIGOPT"}
 
 
 def test_report_section_quick(tmp_path):
