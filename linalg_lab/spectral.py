@@ -338,7 +338,8 @@ def spectral_norm(
     bound : {"auto", "deterministic", "probabilistic"}
         Kind of upper bound.  "auto" is deterministic for dense or sparse input with at most
         :data:`DETERMINISTIC_MAX_COLS` columns (after orienting so that N = min(m, n)), and for
-        larger sparse input when CHOLMOD (scikit-sparse) is installed or ``sparse_backend`` is given
+        larger sparse input when CHOLMOD (scikit-sparse) is installed and the pattern is mesh- or
+        band-like (``spectral_sparse.AUTO_MAX_BANDWIDTH_FRACTION``), or ``sparse_backend`` is given
         (the inertia certificate, see ``sparse_backend``), else probabilistic (Lanczos) or trivial
         (power).  "deterministic" on large sparse input tries the inertia certificate with any
         installed backend.
@@ -417,9 +418,11 @@ def spectral_norm(
         # simplicial QDLDL took 25 s on a 10^6-unknown grid and 94 s on a random 11000-unknown
         # augmented matrix (measured), so it is used when asked for (bound="deterministic" or
         # sparse_backend="qdldl").
+        from .spectral_sparse import AUTO_MAX_BANDWIDTH_FRACTION, is_exactly_symmetric, rcm_bandwidth_fraction
         from .spectral_sparse import sparse_backend as _resolve_backend
 
-        sparse_inertia = _resolve_backend("auto") == "cholmod"
+        sparse_inertia = (_resolve_backend("auto") == "cholmod" and rcm_bandwidth_fraction(
+            op.a, symmetric=is_exactly_symmetric(op.a)) <= AUTO_MAX_BANDWIDTH_FRACTION)
     can_det = op.kind == "dense" or (op.kind == "sparse" and N <= DETERMINISTIC_MAX_COLS)
     if bound == "auto":
         bound_kind = "deterministic" if can_det and N <= DETERMINISTIC_MAX_COLS else (

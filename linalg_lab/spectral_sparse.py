@@ -79,6 +79,8 @@ __all__ = [
     "DEFAULT_MAX_FACTOR_NNZ",
     "certified_sparse_bracket",
     "is_exactly_symmetric",
+    "rcm_bandwidth_fraction",
+    "AUTO_MAX_BANDWIDTH_FRACTION",
 ]
 
 #: Backends in order of preference (the first importable one is used for ``backend="auto"``).
@@ -87,6 +89,12 @@ SPARSE_BACKENDS = ("cholmod", "qdldl")
 #: Default fill budget: the largest number of non-zeros of the factor (8 bytes each, plus indices)
 #: before the certificate gives up and ``spectral_norm`` falls back to the probabilistic bound.
 DEFAULT_MAX_FACTOR_NNZ = 150_000_000
+
+#: ``spectral_norm(bound="auto")`` factorises only patterns whose reverse Cuthill-McKee half-bandwidth
+#: is at most this fraction of the size (meshes and bands: 2-D grid 1e6 0.1 %, 3-D grid 1e6 0.8 %,
+#: banded 1e5 0.05 %; a random sparse pattern has 50-60 % and fills in: 131 s with CHOLMOD on a
+#: random 20000 x 20000 matrix with 10 non-zeros per row, measured, against 0.4 s for the Lanczos bound).
+AUTO_MAX_BANDWIDTH_FRACTION = 0.05
 
 _U = 2.0**-53
 _ETA = 2.0**-1074
@@ -121,6 +129,43 @@ def sparse_backend(name: str = "auto") -> str | None:
             continue
         return b
     return None
+
+
+def rcm_bandwidth_fraction(a: sp.spmatrix, *, symmetric: bool) -> float:
+    """Half-bandwidth of the factorised matrix's pattern after reverse Cuthill-McKee, over its size.
+
+    A cheap (one graph traversal) proxy for fill, measured before factorising: patterns with small
+    separators (meshes, bands) have a small RCM bandwidth, expander-like ones (random sparsity) a
+    bandwidth of order the size, and a fill of order the size squared whatever the ordering.
+
+    Parameters
+    ----------
+    a : scipy.sparse matrix, shape (m, n)
+    symmetric : bool
+        The pattern of ``a`` itself (``tau I -+ a``) when True, else that of ``[[0, a], [a^T, 0]]``.
+
+    Returns
+    -------
+    float
+        In [0, 1).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> rcm_bandwidth_fraction(sp.eye_array(100, k=1) + sp.eye_array(100, k=-1), symmetric=True)
+    0.01
+    """
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    K = sp.csr_matrix(a) if symmetric else sp.csr_matrix(sp.bmat([[None, a], [a.T, None]]))
+    K = (K + K.T).tocsr() if symmetric else K
+    if K.shape[0] == 0 or K.nnz == 0:
+        return 0.0
+    perm = reverse_cuthill_mckee(K, symmetric_mode=True)
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(perm.size, dtype=perm.dtype)
+    C = K.tocoo()
+    return float(np.max(np.abs(inv[C.row].astype(np.int64) - inv[C.col]))) / K.shape[0]
 
 
 class _Factorizer:
