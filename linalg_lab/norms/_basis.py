@@ -233,6 +233,24 @@ QuarticBasis = FormBasis
 def quartic_basis(d: int) -> FormBasis:
     """The degree-2 monomial basis of quartic forms in ``d`` variables (``form_basis(d, 2)``).
 
+    Parameters
+    ----------
+    d : int
+        Number of variables (the column count of X for ||X||_{2->4}), d >= 1.  Not validated
+        (``d = 0`` raises IndexError from the index bookkeeping).
+
+    Returns
+    -------
+    FormBasis
+        The cached basis with ``k = 2``, ``D = d(d+1)/2`` degree-2 monomials and
+        ``N = C(d+3, 4)`` quartic monomials (``N4`` is ``N``).
+
+    Notes
+    -----
+    Cached (shared with :func:`form_basis`); building it costs O(D^2) = O(d^4) time and memory.
+
+    Examples
+    --------
     >>> B = quartic_basis(3)
     >>> (B.D, B.N4, int(B.mult.sum()) == B.D ** 2)
     (6, 15, True)

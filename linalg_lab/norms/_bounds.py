@@ -31,13 +31,52 @@ __all__ = [
 
 
 def fpow(x: float, p: float) -> float:
-    """x ** p as a float64 that saturates to inf (or 0) instead of raising OverflowError."""
+    """x ** p as a float64 that saturates to inf (or 0) instead of raising OverflowError.
+
+    Parameters
+    ----------
+    x : float
+        Base (any real; converted to float64).
+    p : float
+        Exponent.
+
+    Returns
+    -------
+    float
+        ``x ** p`` rounded to float64; inf on overflow, 0.0 on underflow, nan where the power is
+        undefined in the reals (a negative ``x`` with a non-integer ``p``).  Floating-point
+        warnings are suppressed only for overflow and underflow.
+
+    Examples
+    --------
+    >>> fpow(1e200, 2), fpow(1e-200, 2), fpow(2.0, 3)
+    (inf, 0.0, 8.0)
+    """
     with np.errstate(over="ignore", under="ignore"):
         return float(np.power(np.float64(x), p))
 
 
 def fldexp(x: float, e: int) -> float:
-    """x * 2**e as a float64 that saturates to +-inf (or 0) instead of raising OverflowError."""
+    """x * 2**e as a float64 that saturates to +-inf (or 0) instead of raising OverflowError.
+
+    Parameters
+    ----------
+    x : float
+        Value to scale (converted to float64).
+    e : int
+        Power-of-two exponent (converted with ``int``).
+
+    Returns
+    -------
+    float
+        ``x * 2**e``, exact unless it overflows (then +-inf with the sign of ``x``) or falls below
+        the subnormal range (then 0.0, possibly after subnormal rounding).
+
+    Examples
+    --------
+    >>> fldexp(1.5, 2), fldexp(-1.0, 2000), fldexp(1.0, -2000)
+    (6.0, -inf, 0.0)
+    """
     with np.errstate(over="ignore", under="ignore"):
         return float(np.ldexp(np.float64(x), int(e)))
 
@@ -53,7 +92,30 @@ def _prepare(X: ArrayLike, func: str) -> NDArray[np.float64]:
 
 
 def q_norm_value(X: NDArray[np.float64], V: NDArray[np.float64], q: float) -> NDArray[np.float64]:
-    """||X v||_q / ||v||_2 for each column v of V (floating point)."""
+    """||X v||_q / ||v||_2 for each column v of V (floating point).
+
+    Parameters
+    ----------
+    X : (n, d) ndarray of float64
+        The matrix (not validated; use :func:`two_to_q_lower` for checked input).
+    V : (d, k) or (d,) ndarray of float64
+        Vectors v as columns; a 1-D V is one vector.  Need not be normalised.
+    q : float
+        Exponent q > 0 (q >= 2 for the 2->q norm).
+
+    Returns
+    -------
+    (k,) ndarray of float64
+        ||X v||_q / ||v||_2 for each column (shape (1,) for a 1-D V); 0 for a zero column.  Each
+        column of X v is divided by its largest magnitude before the q-th powers are summed, so
+        the value neither overflows nor underflows for entries near the float64 range limits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q_norm_value(np.eye(2), np.array([[3.0, 0.0], [4.0, 0.0]]), 2)
+    array([1., 0.])
+    """
     V = np.atleast_2d(V.T).T if V.ndim == 1 else V
     XV = X @ V
     nv = np.linalg.norm(V, axis=0)
@@ -83,6 +145,31 @@ def polish(X: NDArray[np.float64], V: NDArray[np.float64], q: float, *, maxiter:
     Returns (V normalised, values ||X v||_q, iterations).  Each step is
     v <- X^T(|Xv|^(q-1) sign(Xv)) / ||.||, which never decreases ||Xv||_q for q >= 2 (the
     objective is convex; Boyd 1974).
+
+    Parameters
+    ----------
+    X : (n, d) ndarray of float64
+        The matrix (not validated; :func:`two_to_q_lower` checks its input and calls this).
+    V : (d, k) ndarray of float64
+        Starting vectors as columns (2-D; need not be normalised; zero columns stay zero).  Not
+        modified: the iteration works on a normalised copy.
+    q : float
+        Exponent, q >= 2 (the monotonicity above needs it).
+    maxiter : int, default 1000
+        Maximum number of power-method steps (all columns step together).
+    tol : float, default 1e-15
+        Stop once the largest relative increase of a column's value in one step is at most
+        ``tol`` (dimensionless).
+
+    Returns
+    -------
+    V : (d, k) ndarray of float64
+        The final vectors, unit 2-norm columns (zero columns stay zero).  A step that would lower
+        a column's value is rejected, so each column keeps its best vector.
+    values : (k,) ndarray of float64
+        ||X v||_q for each column (as :func:`q_norm_value`).
+    iterations : int
+        Steps taken (0 when ``maxiter`` is 0).
     """
     V = _unit_columns(V)
     vals = q_norm_value(X, V, q)
@@ -265,7 +352,27 @@ class TwoToQSpectralResult(Result):
 
 
 def spectral_applies(q: float) -> str:
-    """'' when the spectral relaxation exists for q (even integer q >= 4), else why not."""
+    """'' when the spectral relaxation exists for q (even integer q >= 4), else why not.
+
+    Parameters
+    ----------
+    q : float
+        The exponent of ||X||_{2->q}.
+
+    Returns
+    -------
+    str
+        The empty string when q is an even integer >= 4; otherwise a sentence saying why the
+        relaxation does not apply and which bounds to use instead (the text
+        :func:`two_to_q_spectral` raises with).
+
+    Examples
+    --------
+    >>> spectral_applies(6) == ""
+    True
+    >>> spectral_applies(3)[:26]
+    'the spectral relaxation la'
+    """
     if q >= 4 and float(q).is_integer() and int(q) % 2 == 0:
         return ""
     return (f"the spectral relaxation lambda_max((X X^T)^(o q/2))^(1/q) needs an even integer q >= 4; "
