@@ -48,7 +48,24 @@ CLARABEL_MAX_N = 715
 
 
 def sos_applies(q: float) -> str:
-    """'' when the degree-q SoS relaxation exists for this q (even q >= 4), else why not."""
+    """'' when the degree-q SoS relaxation exists for this q (even q >= 4), else why not.
+
+    Parameters
+    ----------
+    q : float
+        The exponent of ||X||_{2->q}.
+
+    Returns
+    -------
+    str
+        The empty string when q is an even integer >= 4; otherwise a sentence saying why the
+        relaxation does not apply (the text :func:`two_to_q_sos` raises with).
+
+    Examples
+    --------
+    >>> sos_applies(4) == "", sos_applies(5) == ""
+    (True, False)
+    """
     if q >= 4 and float(q).is_integer() and int(q) % 2 == 0:
         return ""
     return (f"the degree-q SoS relaxation needs an even integer q >= 4 (the form sum_i (x_i.v)^q is a "
@@ -68,6 +85,25 @@ def default_solver(d: int, q: int = 4) -> tuple[str, float]:
     moment-side estimate stalls at 1.8e-9).  q > 4: SCS at 1e-6 (1e-5 beyond
     N = 20475); measured ~30x faster than Clarabel at q = 6, 8 (d = 5, 6) and as accurate.
 
+    Parameters
+    ----------
+    d : int
+        Number of variables (columns of X), d >= 1.
+    q : int, default 4
+        Even exponent q >= 4 of the relaxation.  Neither argument is validated
+        (:func:`two_to_q_sos` checks them before calling this): the rule reads only
+        N = C(d+q-1, q) (``math.comb``) and whether q > 4.
+
+    Returns
+    -------
+    solver : str
+        A key of :data:`SOS_SOLVERS`: ``"CLARABEL"``, ``"EIGOPT"`` or ``"SCS"``.
+    eps : float
+        The accuracy to run it at (dimensionless: the solver's relative feasibility and gap
+        tolerances; for EIGOPT the relative gap at which it stops).
+
+    Examples
+    --------
     >>> default_solver(8), default_solver(40), default_solver(6, q=6)
     (('CLARABEL', 1e-07), ('EIGOPT', 1e-08), ('SCS', 1e-06))
     """
