@@ -306,7 +306,36 @@ def gap_identity_residual() -> int:
 
 def gap_instance(d: int = 4, seed: int = 0, q: int = 4) -> Instance:
     """The Choi-Lam gap instance (111 x 4, integer rows): ||X||_{2->4}^4 = 288 exactly, while the
-    degree-4 SoS bound is about 292.923 (see the module docstring)."""
+    degree-4 SoS bound is about 292.923 (see the module docstring).
+
+    Parameters
+    ----------
+    d : int, default 4
+        Ignored: the instance always lives in d = 4 (accepted for the common constructor
+        signature of :data:`FAMILIES`; unlike 'd4-roots', other values are not refused).
+    seed : int, default 0
+        Ignored: the instance is deterministic.
+    q : int, default 4
+        Exponent; only q = 4 has the known value.
+
+    Returns
+    -------
+    Instance
+        Family ``"gap"``, the (111, 4) float64 matrix of integer rows, ``truth_q`` =
+        ``Fraction(288)`` (exact; ``truth_rtol`` 0), ``sos_exact`` False, ``maximiser`` e_2 =
+        (0, 1, 0, 0), ``q`` = 4.
+
+    Raises
+    ------
+    InputValueError
+        q is not 4.
+
+    Examples
+    --------
+    >>> inst = gap_instance()
+    >>> inst.X.shape, inst.truth_q, inst.sos_exact
+    ((111, 4), Fraction(288, 1), False)
+    """
     _need_q("gap", q, (4,))
     rows = []
     for u, m in _gap_rows():
@@ -407,6 +436,39 @@ def make_instance(family: str, size: int | None = None, seed: int = 0, *, q: int
     """Build a registered instance (``size`` is d, or the number of lines m for 'polygon') for the
     exponent ``q`` (families whose value is known only for some q refuse the others).
 
+    Parameters
+    ----------
+    family : str
+        A key of :data:`FAMILIES` (the table in the module docstring).
+    size : int, optional
+        The number of columns d (the number of lines m for 'polygon'), >= 1; None takes the
+        family's default.  Families of fixed dimension ('d4-roots', 'e8-roots', 'motzkin-gap')
+        refuse any other d; 'gap' ignores it.
+    seed : int, default 0
+        Seed of the random families ('orthogonal', 'rank-one', 'sparse', 'gaussian'); the
+        others ignore it.  Not validated here (passed to ``numpy.random.default_rng``).
+    q : int, default 4
+        Exponent of ||X||_{2->q}, q >= 3; most families know the value only for some q (e.g.
+        4, 6, 8; 'gap' only 4, 'motzkin-gap' only 6).
+
+    Returns
+    -------
+    Instance
+        The float64 matrix ``X`` with its known value ``truth_q`` (the q-th power; an exact
+        Fraction where the rows are exact, None for 'gaussian'), ``truth`` (the norm),
+        ``truth_rtol``, ``sos_exact`` and a ``maximiser`` where one is known.
+
+    Raises
+    ------
+    InputTypeError
+        ``q`` or ``size`` is not an int (bools included).
+    InputValueError
+        Unknown ``family``; q < 3 or a q whose value the family does not know; size < 1 or a
+        size the family refuses (a 'hadamard' order that is not a power of 2, a 'polygon' with
+        2m <= q, a fixed-dimension family at another d).
+
+    Examples
+    --------
     >>> inst = make_instance("hadamard", 4)
     >>> inst.X.shape, float(inst.truth_q)
     ((4, 4), 16.0)
