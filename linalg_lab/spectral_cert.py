@@ -123,6 +123,34 @@ def kw_lanczos_epsilon(k: int, n: int, delta: float) -> float:
     With probability at least ``1 - delta`` the largest Ritz value after ``k`` Lanczos steps is
     ``>= (1 - eps) lambda_max``.  Returns 1.0 when no eps < 1 is guaranteed.
 
+    Parameters
+    ----------
+    k : int
+        Number of Lanczos steps (Krylov dimension); k < 1 gives 1.0.
+    n : int
+        Order of the symmetric positive semidefinite matrix, n >= 1.
+    delta : float
+        Allowed failure probability, 0 < delta (dimensionless; delta >= 1.648 sqrt(n) gives 0.0).
+
+    Returns
+    -------
+    float
+        The relative accuracy eps in [0, 1] (dimensionless):
+        ``min(1, max(log(1.648 sqrt(n) / delta) / (2k - 1), 0)^2)``.
+
+    Notes
+    -----
+    The arguments are not validated: n = 0 raises ValueError (math domain error) and delta = 0
+    ZeroDivisionError from :mod:`math`.  O(1).
+
+    References
+    ----------
+    J. Kuczyński, H. Woźniakowski, "Estimating the largest eigenvalue by the power and Lanczos
+    algorithms with a random start", SIAM J. Matrix Anal. Appl. 13 (1992) 1094-1122,
+    doi:10.1137/0613066.
+
+    Examples
+    --------
     >>> round(kw_lanczos_epsilon(300, 10**5, 1e-6), 6)
     0.001123
     """
@@ -199,7 +227,32 @@ def gram_cholesky_certificate(a: NDArray[np.float64], tau: float, *,
 
 def required_margin(a: Any, tau: float, gram: NDArray | None = None) -> float:
     """A-priori estimate of the margin ``c`` the certificate needs at ``tau`` (relative widths below
-    ``c / tau`` cannot be certified by :func:`gram_cholesky_certificate`)."""
+    ``c / tau`` cannot be certified by :func:`gram_cholesky_certificate`).
+
+    Parameters
+    ----------
+    a : (m, n) ndarray or scipy.sparse matrix, float64
+        The (scaled, oriented) matrix, entries of magnitude at most 1 as for
+        :func:`gram_cholesky_certificate`.
+    tau : float
+        The proposed bound on ``lambda_max(a^T a)`` (squared-norm units of ``a``).
+    gram : (n, n) ndarray of float64, optional
+        ``fl(a^T a)`` from :func:`gram_matrix`, to avoid recomputing it; computed when None.
+
+    Returns
+    -------
+    float
+        ``2.2 (gamma_{n+1} max(n tau - trace G, 0) + gamma_m ||a||_F^2 + 2 u (tau + max_i G_ii))
+        + 8 ulp(tau)`` with G the Gram matrix and u = 2^-53 (same units as ``tau``): the
+        certificate's own margin estimate with 10% slack, without the underflow terms.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = required_margin(np.eye(3) / 2, 1.0)
+    >>> 0 < c < 1e-14
+    True
+    """
     m, n = a.shape
     g = gram_matrix(a) if gram is None else gram
     import scipy.sparse as sp
@@ -211,7 +264,27 @@ def required_margin(a: Any, tau: float, gram: NDArray | None = None) -> float:
 
 
 def gram_matrix(a: Any) -> NDArray[np.float64]:
-    """fl(a^T a): upper triangle exact-rounded per entry (dsyrk for dense input); both triangles set."""
+    """fl(a^T a): upper triangle exact-rounded per entry (dsyrk for dense input); both triangles set.
+
+    Parameters
+    ----------
+    a : (m, n) ndarray or scipy.sparse matrix
+        Real matrix; dense input is passed to BLAS ``dsyrk`` (converted to float64,
+        Fortran order), sparse input is multiplied as ``a.T @ a`` and densified.
+
+    Returns
+    -------
+    (n, n) ndarray of float64
+        The symmetric Gram matrix.  Each entry is a floating-point inner product of two columns,
+        within ``gamma_m (|a|^T |a|)_ij`` (plus underflow) of the exact value (Higham eq. (3.13));
+        the dense lower triangle is copied from the upper one, so the result is exactly symmetric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gram_matrix(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[10.0, 14.0], [14.0, 20.0]]
+    """
     import scipy.sparse as sp
 
     if sp.issparse(a):
@@ -226,6 +299,25 @@ def scale_down(x: float, e: int) -> float:
     """The largest float ``<= x * 2**e`` (exact unless the product is subnormal or overflows).
 
     ``x * 2**e`` above the float range gives the largest finite float (a valid lower bound).
+
+    Parameters
+    ----------
+    x : float
+        The value to scale, meant to be positive (a bound on a norm).  A non-positive ``x``
+        (including -inf) is returned unchanged, *not* scaled; +inf and nan give inf.
+    e : int
+        Power-of-two exponent (any size: the scaling saturates instead of overflowing).
+
+    Returns
+    -------
+    float
+        For finite ``x > 0``: the largest float ``<= x * 2**e``, in [0, largest finite float]
+        (exact unless the product is subnormal or overflows).
+
+    Examples
+    --------
+    >>> scale_down(0.75, 2), scale_down(1.0, 5000) == 1.7976931348623157e308, scale_down(3.0, -1075)
+    (3.0, True, 5e-324)
     """
     if x <= 0 or not math.isfinite(x):
         return float(x) if x <= 0 else math.inf
@@ -239,7 +331,27 @@ def scale_down(x: float, e: int) -> float:
 
 
 def scale_up(x: float, e: int) -> float:
-    """The smallest float ``>= x * 2**e`` (``inf`` above the float range)."""
+    """The smallest float ``>= x * 2**e`` (``inf`` above the float range).
+
+    Parameters
+    ----------
+    x : float
+        The value to scale, meant to be positive (a bound on a norm).  A non-positive or
+        non-finite ``x`` is returned unchanged, not scaled.
+    e : int
+        Power-of-two exponent (any size: the scaling saturates instead of overflowing).
+
+    Returns
+    -------
+    float
+        For finite ``x > 0``: the smallest float ``>= x * 2**e`` (exact unless the product is
+        subnormal; inf above the float range).
+
+    Examples
+    --------
+    >>> scale_up(0.75, 2), scale_up(1.0, 5000), scale_up(3.0, -1075)
+    (3.0, inf, 1e-323)
+    """
     if x <= 0 or not math.isfinite(x):
         return float(x)
     with np.errstate(over="ignore", under="ignore"):
