@@ -111,6 +111,22 @@ def sparse_backend(name: str = "auto") -> str | None:
     (the certificate may still pick LAPACK's band Cholesky for a banded matrix); ``"band"`` is
     always available (scipy).
 
+    Parameters
+    ----------
+    name : {"auto", "cholmod", "qdldl", "band"}, default "auto"
+        The backend asked for.  Not validated: any other name resolves to None.
+
+    Returns
+    -------
+    str or None
+        ``"cholmod"`` (scikit-sparse importable), ``"qdldl"`` (qdldl importable) or ``"band"``;
+        None when the named backend (for ``"auto"``: every one of :data:`SPARSE_BACKENDS`) cannot
+        be imported, or the name is unknown.
+
+    Examples
+    --------
+    >>> sparse_backend("band"), sparse_backend("no-such-backend")
+    ('band', None)
     >>> sparse_backend("qdldl") in ("qdldl", None)
     True
     """
@@ -512,7 +528,33 @@ def _diag_positions(M: sp.csc_matrix) -> NDArray[np.intp]:
 
 
 def is_exactly_symmetric(a: sp.spmatrix) -> bool:
-    """True when the sparse square ``a`` equals its transpose entry by entry."""
+    """True when the sparse square ``a`` equals its transpose entry by entry.
+
+    Parameters
+    ----------
+    a : (m, n) scipy.sparse matrix or array
+        Any matrix scipy.sparse.csr_matrix accepts (a dense array works too).  Stored zeros
+        count as absent entries.
+
+    Returns
+    -------
+    bool
+        False for a non-square ``a``; otherwise whether ``a[i, j] == a[j, i]`` exactly (float
+        comparison: no tolerance, and a NaN entry is never equal to its mirror image).
+
+    Notes
+    -----
+    O(nnz): an exact check of up to 256 sampled entries against their mirror images rejects most
+    non-symmetric matrices early, then ``a - a.T`` is formed and its non-zeros counted.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> is_exactly_symmetric(sp.diags([1.0, 2.0, 1.0], [-1, 0, 1], shape=(3, 3)))
+    True
+    >>> is_exactly_symmetric(sp.csr_matrix([[1.0, 2.0], [0.0, 1.0]]))
+    False
+    """
     if a.shape[0] != a.shape[1]:
         return False
     a = sp.csr_matrix(a)
@@ -722,6 +764,58 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     other one is settled by Gershgorin's theorem or by one factorisation at a tight ``tau``.
     Returns a dict with ``ok`` (an upper bound was proved), ``upper``, ``lower``, ``v``,
     ``factorizations``, ``solves``, ``factor_nnz``, ``backend``, ``form``, ``ordering``, ``reason``.
+
+    Parameters
+    ----------
+    op : linalg_lab.spectral.ScaledOperator
+        Of kind "sparse": ``op.a`` is the oriented (m, n), n <= m, scipy.sparse matrix scaled by
+        ``2**-op.scale_exp``; every bound below is in these scaled units.
+    lower : float
+        A proved lower bound on ``||a||_2`` attained by ``v`` (scaled units), > 0.
+    sigma : float
+        The (rough) Lanczos estimate of ``||a||_2`` (scaled units); the first trial shift sits
+        just above ``max(lower, sigma)``.
+    v : (n,) ndarray of float64
+        Unit vector attaining ``lower`` (the Lanczos vector).
+    rtol : float
+        Target relative width of the bracket: the search stops once ``upper / lower - 1 <= rtol``.
+    attained_lower : callable
+        ``attained_lower(x) -> (lower_x, ax)``: a proved lower bound on ``||a x|| / ||x||``
+        (scaled units) for an (n,) vector ``x``, and ``fl(a x)`` (only ``lower_x`` is used).  It
+        scores the Ritz vectors of the shift-invert Lanczos runs.
+    backend : {"auto", "cholmod", "qdldl", "band"}, default "auto"
+        Factorisation backend, as for :func:`sparse_norm_certificate`.
+    form : {"auto", "augmented", "symmetric"}, default "auto"
+        As for :func:`sparse_norm_certificate` ("auto": "symmetric" when ``op.a`` equals its
+        transpose exactly).
+    ordering : str, default "auto"
+        Fill-reducing ordering, as for :func:`sparse_norm_certificate`.
+    max_factor_nnz : int, default DEFAULT_MAX_FACTOR_NNZ (150_000_000)
+        Fill budget (number of non-zeros of a factor): the search gives up (``ok`` False) when
+        the matrix alone or a factor exceeds it.
+    max_factorizations : int, default 40
+        Most factorisations at trial shifts (one more may follow to prove the last success).
+    max_solves : int, default 30
+        Most solves with a factor per shift-invert Lanczos run (one run per successful trial
+        factorisation).
+
+    Returns
+    -------
+    dict
+        ``ok`` (bool: an upper bound was proved), ``upper`` (the proved ``||a||_2 <= upper``, inf
+        when none), ``lower`` (the best proved lower bound, >= the given ``lower``) with its
+        vector ``v``, ``factorizations``, ``solves``, ``factor_nnz`` (largest factor),
+        ``backend`` ("cholmod", "qdldl", "band" or "none"), ``form`` (the resolved form),
+        ``ordering`` (the ordering used; absent when the matrix alone exceeds the fill budget)
+        and ``reason`` ("ok", or why no bound was proved).
+
+    Notes
+    -----
+    The arguments are not validated: :func:`linalg_lab.spectral_norm` (its sparse-inertia route,
+    for a large sparse A with ``method="lanczos"``) checks its input and builds ``op``, ``lower``,
+    ``sigma`` and ``v`` before calling this.  Runs with one BLAS
+    thread.  Cost: a few sparse factorisations (fill depending on the ordering) and at most
+    ``max_solves`` triangular solve pairs per successful one.
     """
     # One BLAS thread throughout: the BLAS work here is level-2 (solves, reorthogonalisation) or narrow
     # band blocks, and on a busy machine OpenBLAS's threads cost more than they give (measured under
