@@ -133,7 +133,53 @@ def sos_moment_lower_q(X: ArrayLike, sos_result: TwoToQSoSResult, *,
                        _cache: dict | None = None) -> arb | None:
     """Certified lower bound on the degree-q SoS value (q-th-power units) from its moment matrix.
 
-    Returns None when no strictly feasible rational pseudo-moment could be verified."""
+    Returns None when no strictly feasible rational pseudo-moment could be verified.
+
+    Parameters
+    ----------
+    X : (n, d) array_like
+        The matrix the SoS problem was solved for (converted to float64 without rounding; its
+        entries are taken as exact).
+    sos_result : TwoToQSoSResult
+        ``linalg_lab.norms.two_to_q_sos(X, q)`` for this X (even q >= 4); its ``moment`` matrix
+        supplies the pseudo-moments.
+    _cache : dict, optional
+        Internal: ``{"A": arb_mat}`` with the exact plain coefficient matrix of X that
+        :func:`two_to_q_certificate` has already built, to avoid rebuilding it.  Not for callers.
+
+    Returns
+    -------
+    arb or None
+        A ball whose lower end bounds the degree-q SoS value from below (q-th-power units, like
+        ``sos_result.upper_q``; for q = 4, d <= 3 the SoS value is the norm's 4th power).  None
+        when the result has no moment matrix, it has the wrong shape or non-finite entries, or
+        the mixed pseudo-moments could not be proved positive semidefinite.
+
+    Raises
+    ------
+    InputTypeError
+        ``sos_result`` is not a TwoToQSoSResult, or X has an unsupported dtype.
+    InputValueError
+        X is empty, not 2-D, has NaN/Inf entries or entries float64 cannot hold exactly, or
+        ``sos_result`` was computed for another shape.
+
+    Notes
+    -----
+    The solver's pseudo-moments are mixed with the uniform-sphere moments until their moment
+    matrix is strictly positive definite, rounded to rationals with E[||v||^q] = 1 exactly,
+    and their positive semidefiniteness is proved by a shifted Cholesky with an Arb residual
+    (Rump 2006); the value <Q', Y'> is then enclosed in Arb at 160 bits (scoped).  Cost: O(D^3)
+    floating point plus Arb products of order D x n (D = C(d+q/2-1, q/2)).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from linalg_lab.norms import two_to_q_sos
+    >>> X = np.diag([2.0, 1.0, 1.0])
+    >>> lo = sos_moment_lower_q(X, two_to_q_sos(X))
+    >>> bool(15.99 < lo < 16.0)
+    True
+    """
     func = "sos_moment_lower_q"
     X = _exact_float_matrix(X, func)
     _check_result(X, sos_result, func)
@@ -186,7 +232,27 @@ def sos_moment_lower_q(X: ArrayLike, sos_result: TwoToQSoSResult, *,
 
 
 def sos_moment_lower4(X: ArrayLike, sos_result: TwoToQSoSResult) -> arb | None:
-    """:func:`sos_moment_lower_q` for a degree-4 result (kept name)."""
+    """:func:`sos_moment_lower_q` for a degree-4 result (kept name).
+
+    Parameters
+    ----------
+    X : (n, d) array_like
+        The matrix the SoS problem was solved for (entries taken as exact float64).
+    sos_result : TwoToQSoSResult
+        ``linalg_lab.norms.two_to_q_sos(X)`` for this X.  The q of the result is used as it is
+        (this name does not check that q = 4).
+
+    Returns
+    -------
+    arb or None
+        As :func:`sos_moment_lower_q`: a certified lower bound on the SoS value (4th-power units
+        for q = 4), or None when none could be verified.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        As :func:`sos_moment_lower_q`.
+    """
     return sos_moment_lower_q(X, sos_result)
 
 
@@ -320,8 +386,13 @@ def certify_two_to_q(result: TwoToQResult, *, rtol: float = 1e-6,
     ----------
     result : TwoToQResult
         ``two_to_q(X, q)`` with the SoS bound computed (the default for even q).
-    rtol, moment :
-        As in :func:`two_to_q_certificate`.
+    rtol : float, default 1e-6
+        Relative width of the certified bracket (norm units) below which the outcome is
+        "exact (certified)"; 0 < rtol <= 1.
+    moment : bool, optional
+        Certify a lower bound on the SoS value from the moment matrix (needed for the "gap"
+        outcome).  Default (None): when the bracket is wider than ``rtol`` and either q = 4,
+        d <= 3 (where the SoS value is the norm) or the bracket exceeds 100 rtol and D <= 400.
 
     Returns
     -------
@@ -331,9 +402,10 @@ def certify_two_to_q(result: TwoToQResult, *, rtol: float = 1e-6,
     Raises
     ------
     InputTypeError
-        ``result`` is not a TwoToQResult.
+        ``result`` is not a TwoToQResult, or ``rtol`` is not a real number.
     InputValueError
-        It has no SoS solution (odd or non-integer q, or computed with ``sos=False``).
+        It has no SoS solution (odd or non-integer q, or computed with ``sos=False``), or
+        ``rtol`` is not finite or outside (0, 1].
 
     Examples
     --------

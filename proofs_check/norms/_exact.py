@@ -169,7 +169,33 @@ def _psd_lower(F: NDArray[np.float64], exact_minus_rrt: Any,
 
 
 def certified_lower_q(X: NDArray[np.float64], v: NDArray[np.float64], q: int = 4) -> arb:
-    """Arb enclosure of sum_i (x_i . v)^q / ||v||^q at the float vector v (exact inputs, even q)."""
+    """Arb enclosure of sum_i (x_i . v)^q / ||v||^q at the float vector v (exact inputs, even q).
+
+    Parameters
+    ----------
+    X : (n, d) ndarray of float64
+        The matrix; its entries are taken as exact.  Not validated (the public entry points
+        check X first).
+    v : (d,) array_like of float
+        The point, any non-zero length (it is not normalised first: ||v|| is enclosed too).
+    q : int, default 4
+        Even exponent q >= 2.  Not checked: the code raises (x_i . v)^2 to the power q // 2, so
+        an odd q is read as q - 1.
+
+    Returns
+    -------
+    arb
+        A ball containing ||X v||_q^q / ||v||_2^q (q-th-power units), computed in Arb at 160
+        bits (scoped); its lower end is a certified lower bound on ||X||_{2->q}^q.  A zero v
+        gives a NaN ball.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> val = certified_lower_q(np.diag([2.0, 1.0]), np.array([1.0, 0.0]), 4)
+    >>> bool(val.contains(16)), bool(val > 15.99)
+    (True, True)
+    """
     n, d = X.shape
     h = q // 2
     with working_prec(_PREC):
@@ -185,7 +211,21 @@ def certified_lower_q(X: NDArray[np.float64], v: NDArray[np.float64], q: int = 4
 
 
 def certified_lower4(X: NDArray[np.float64], v: NDArray[np.float64]) -> arb:
-    """Arb enclosure of sum_i (x_i . v)^4 / ||v||^4 (``certified_lower_q`` with q = 4)."""
+    """Arb enclosure of sum_i (x_i . v)^4 / ||v||^4 (``certified_lower_q`` with q = 4).
+
+    Parameters
+    ----------
+    X : (n, d) ndarray of float64
+        The matrix; its entries are taken as exact (not validated).
+    v : (d,) array_like of float
+        The non-zero point (not normalised first).
+
+    Returns
+    -------
+    arb
+        A ball containing ||X v||_4^4 / ||v||_2^4 (4th-power units); its lower end is a certified
+        lower bound on ||X||_{2->4}^4.
+    """
     return certified_lower_q(X, v, 4)
 
 
