@@ -3,9 +3,8 @@
 House style habit 2: each public function has a numpydoc ``Parameters`` section.  This test walks
 the ``__all__`` of every public package and module in :data:`MODULES` and asserts that each
 exported plain function with parameters has a ``Parameters`` section naming every one of them
-(``self``, ``*args`` and ``**kwargs`` excepted).  Functions not yet documented are listed in
-:data:`ALLOWLIST`, which may only shrink: an entry whose function is now documented (or no longer
-exported) fails the test until it is removed.
+(``self``, ``*args`` and ``**kwargs`` excepted).  The shrink-only :data:`ALLOWLIST` of
+undocumented functions has reached empty and must stay so.
 
 The walk imports no torch (the families import it lazily) and takes well under a second.
 """
@@ -49,41 +48,11 @@ MODULES = (
     "proofs_check.spectral",
 )
 
-#: SHRINK-ONLY allowlist: ``module.qualname`` of the defining function -> why it is not documented
-#: yet.  Never add an entry for new code; remove an entry when its docstring gains a Parameters
-#: section (the test fails until you do).
-_NORMS = "linalg_lab/norms/* is being edited concurrently on another branch; document it there"
-_SPECTRAL = "linalg_lab/spectral*.py is being edited concurrently on another branch; document it there"
-_PROOFS_NORMS = "not finished in the docs-params pass (proofs_check/norms, the SoS certificates)"
+#: SHRINK-ONLY allowlist of undocumented functions (``module.qualname`` -> why), now empty: every
+#: exported function documents its parameters.  It stays empty -- document a new function instead
+#: of listing it here (:func:`test_allowlist_only_shrinks` fails on any entry).
+ALLOWLIST: dict[str, str] = {}
 
-ALLOWLIST: dict[str, str] = {
-    # linalg_lab/norms/*: being edited on another branch at the same time.
-    "linalg_lab.norms._basis.quartic_basis": _NORMS,
-    "linalg_lab.norms._bounds.fldexp": _NORMS,
-    "linalg_lab.norms._bounds.fpow": _NORMS,
-    "linalg_lab.norms._bounds.polish": _NORMS,
-    "linalg_lab.norms._bounds.q_norm_value": _NORMS,
-    "linalg_lab.norms._bounds.spectral_applies": _NORMS,
-    "linalg_lab.norms._sos.default_solver": _NORMS,
-    "linalg_lab.norms._sos.sos_applies": _NORMS,
-    "linalg_lab.norms.families.gap_instance": _NORMS,
-    "linalg_lab.norms.families.make_instance": _NORMS,
-    # linalg_lab/spectral*.py: being edited on another branch at the same time.
-    "linalg_lab.spectral_cert.gram_matrix": _SPECTRAL,
-    "linalg_lab.spectral_cert.kw_lanczos_epsilon": _SPECTRAL,
-    "linalg_lab.spectral_cert.required_margin": _SPECTRAL,
-    "linalg_lab.spectral_cert.scale_down": _SPECTRAL,
-    "linalg_lab.spectral_cert.scale_up": _SPECTRAL,
-    "linalg_lab.spectral_sparse.certified_sparse_bracket": _SPECTRAL,
-    "linalg_lab.spectral_sparse.is_exactly_symmetric": _SPECTRAL,
-    "linalg_lab.spectral_sparse.sparse_backend": _SPECTRAL,
-    # proofs_check/norms: not finished in this pass (outside the task's list; SoS certificates).
-    "proofs_check.norms._certificate.certify_two_to_q": _PROOFS_NORMS,
-    "proofs_check.norms._certificate.sos_moment_lower4": _PROOFS_NORMS,
-    "proofs_check.norms._certificate.sos_moment_lower_q": _PROOFS_NORMS,
-    "proofs_check.norms._exact.certified_lower4": _PROOFS_NORMS,
-    "proofs_check.norms._exact.certified_lower_q": _PROOFS_NORMS,
-}
 
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]*)\n-{3,}$", re.M)
 
@@ -145,15 +114,14 @@ def functions() -> dict[str, tuple[str, FunctionType]]:
 
 def test_exported_functions_document_their_parameters(functions):
     missing = {key: (exported, undocumented(f)) for key, (exported, f) in functions.items()
-               if key not in ALLOWLIST and undocumented(f)}
+               if undocumented(f)}
     assert not missing, "exported functions whose numpydoc Parameters section misses parameters:\n" + "\n".join(
         f"  {exported} ({key}): {', '.join(params)}" for key, (exported, params) in sorted(missing.items()))
 
 
-def test_allowlist_only_shrinks(functions):
-    stale = [key for key in ALLOWLIST if key not in functions or not undocumented(functions[key][1])]
-    assert not stale, ("documented (or no longer exported); remove from ALLOWLIST in "
-                       f"tests/test_docstrings.py: {stale}")
+def test_allowlist_only_shrinks():
+    assert not ALLOWLIST, ("ALLOWLIST in tests/test_docstrings.py is shrink-only and has reached empty: "
+                           f"document these functions' parameters instead of listing them: {sorted(ALLOWLIST)}")
 
 
 def test_section_parser():
