@@ -303,8 +303,8 @@ def scale_down(x: float, e: int) -> float:
     Parameters
     ----------
     x : float
-        The value to scale, meant to be positive (a bound on a norm).  A non-positive ``x``
-        (including -inf) is returned unchanged, *not* scaled; +inf and nan give inf.
+        The value to scale (a bound on a norm).  A negative ``x`` is scaled by symmetry
+        (``-scale_up(-x, e)``); 0, +-inf and nan are returned unchanged.
     e : int
         Power-of-two exponent (any size: the scaling saturates instead of overflowing).
 
@@ -318,9 +318,13 @@ def scale_down(x: float, e: int) -> float:
     --------
     >>> scale_down(0.75, 2), scale_down(1.0, 5000) == 1.7976931348623157e308, scale_down(3.0, -1075)
     (3.0, True, 5e-324)
+    >>> scale_down(-3.0, 1), scale_down(-3.0, -1075), scale_down(float("nan"), 3)
+    (-6.0, -1e-323, nan)
     """
-    if x <= 0 or not math.isfinite(x):
-        return float(x) if x <= 0 else math.inf
+    if math.isnan(x) or x == 0 or math.isinf(x):
+        return float(x)
+    if x < 0:  # rounding down a negative product is rounding its magnitude up
+        return -scale_up(-x, e)
     with np.errstate(over="ignore", under="ignore"):
         y = float(np.ldexp(x, e))
     if math.isinf(y):
@@ -336,8 +340,8 @@ def scale_up(x: float, e: int) -> float:
     Parameters
     ----------
     x : float
-        The value to scale, meant to be positive (a bound on a norm).  A non-positive or
-        non-finite ``x`` is returned unchanged, not scaled.
+        The value to scale (a bound on a norm).  A negative ``x`` is scaled by symmetry
+        (``-scale_down(-x, e)``); 0, +-inf and nan are returned unchanged.
     e : int
         Power-of-two exponent (any size: the scaling saturates instead of overflowing).
 
@@ -352,8 +356,10 @@ def scale_up(x: float, e: int) -> float:
     >>> scale_up(0.75, 2), scale_up(1.0, 5000), scale_up(3.0, -1075)
     (3.0, inf, 1e-323)
     """
-    if x <= 0 or not math.isfinite(x):
+    if math.isnan(x) or x == 0 or math.isinf(x):
         return float(x)
+    if x < 0:
+        return -scale_down(-x, e)
     with np.errstate(over="ignore", under="ignore"):
         y = float(np.ldexp(x, e))
     if math.isfinite(y) and float(np.ldexp(y, -e)) < x:  # rounded down on the subnormal grid

@@ -92,6 +92,8 @@ def exported_functions() -> dict[str, tuple[str, FunctionType]]:
         mod = importlib.import_module(modname)
         for name in mod.__all__:
             obj = getattr(mod, name)
+            # functools wrappers (lru_cache, wraps) keep the documented function in __wrapped__
+            obj = getattr(obj, "__wrapped__", obj) if not isinstance(obj, type) else obj
             if isinstance(obj, FunctionType):
                 out.setdefault(f"{obj.__module__}.{obj.__qualname__}", (f"{modname}.{name}", obj))
     return out

@@ -178,6 +178,22 @@ class FormBasis:
 def form_basis(d: int, k: int = 2) -> FormBasis:
     """The :class:`FormBasis` for ``d`` variables and half degree ``k`` (cached; O(D^2) memory).
 
+    Parameters
+    ----------
+    d : int
+        Number of variables (columns of X), d >= 1.
+    k : int, default 2
+        Half degree: the basis spans the degree-``k`` monomials, for forms of degree ``q = 2k``.
+
+    Returns
+    -------
+    FormBasis
+        The orthonormal symmetric-subspace basis of dimension ``D = C(d + k - 1, k)`` with the
+        coefficient maps onto the ``N = C(d + 2k - 1, 2k)`` monomials of degree 2k.  The result is
+        cached: callers must not modify its arrays.
+
+    Examples
+    --------
     >>> B = form_basis(3, 3)
     >>> (B.D, B.N, int(B.mult.sum()) == B.D ** 2)
     (10, 28, True)
