@@ -311,8 +311,7 @@ def gap_instance(d: int = 4, seed: int = 0, q: int = 4) -> Instance:
     Parameters
     ----------
     d : int, default 4
-        Ignored: the instance always lives in d = 4 (accepted for the common constructor
-        signature of :data:`FAMILIES`; unlike 'd4-roots', other values are not refused).
+        Must be 4: the instance lives in d = 4 (other values are refused, as for 'd4-roots').
     seed : int, default 0
         Ignored: the instance is deterministic.
     q : int, default 4
@@ -328,7 +327,7 @@ def gap_instance(d: int = 4, seed: int = 0, q: int = 4) -> Instance:
     Raises
     ------
     InputValueError
-        q is not 4.
+        q is not 4, or d is not 4.
 
     Examples
     --------
@@ -337,6 +336,8 @@ def gap_instance(d: int = 4, seed: int = 0, q: int = 4) -> Instance:
     ((111, 4), Fraction(288, 1), False)
     """
     _need_q("gap", q, (4,))
+    if d != 4:
+        raise InputValueError(f"gap family: the Choi-Lam instance lives in d = 4, got d = {d}")
     rows = []
     for u, m in _gap_rows():
         r = m

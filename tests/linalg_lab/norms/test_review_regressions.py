@@ -39,13 +39,13 @@ def test_polygon_needs_three_lines(m):
         make_instance("polygon", m)
 
 
-@pytest.mark.parametrize("family, size", [("d4-roots", 5), ("e8-roots", 4)])
+@pytest.mark.parametrize("family, size", [("d4-roots", 5), ("e8-roots", 4), ("gap", 5), ("motzkin-gap", 4)])
 def test_root_systems_reject_other_sizes(family, size):
     """The size argument was silently ignored (a 12 x 4 matrix for 'd4-roots' of size 5)."""
-    with pytest.raises(InputValueError, match="root system lives in d = "):
-        make_instance(family, size)
-    right = 4 if family == "d4-roots" else 8
-    assert make_instance(family, right).d == right
+    with pytest.raises(InputValueError, match="lives in d = "):
+        make_instance(family, size, q=6 if family == "motzkin-gap" else 4)
+    right = {"d4-roots": 4, "e8-roots": 8, "gap": 4, "motzkin-gap": 3}[family]
+    assert make_instance(family, right, q=6 if family == "motzkin-gap" else 4).d == right
 
 
 def test_units_are_norms_in_result_and_json():
