@@ -26,9 +26,9 @@ The bounds ``e, f, g`` come from one of two routes:
     The computed residuals then carry an error of order ``u·|residual|`` plus a negligible term,
     so the widths are of order ``n·u·‖A‖₂`` (measured 2.4–2.6 at n = 1000, 1.9 at n = 2000, Gaussian).
     Assumptions: IEEE binary64 with round-to-nearest, BLAS obeying the standard model without
-    Strassen-like algorithms (true of OpenBLAS/MKL dgemm/dsyrk).  Norms of computed matrices are
+    Strassen-like algorithms (true of OpenBLAS/MKL dgemm).  Norms of computed matrices are
     bounded from float sums inflated by ``1/(1 − γ_N)``; the scalar arithmetic is done in Arb.
-    Cost: about seven ``n³`` BLAS products (three dgemm for ``AV``, a dsyrk and a dgemm each for
+    Cost: about seven ``n³`` BLAS products (three dgemm for ``AV``, two each for
     ``UᵀU`` and ``VᵀV``): about the time of one gesdd call.
 """
 from __future__ import annotations

@@ -26,7 +26,7 @@ Remainders
     The few elementwise float additions each add at most ``u/(1−u)`` times their computed result.
 
 Assumptions (stated, not checked): IEEE 754 binary64 arithmetic with round-to-nearest; BLAS
-``dgemm``/``dsyrk`` compute every entry as a sum of the ``k`` rounded products in some order with
+``dgemm`` computes every entry as a sum of the ``k`` rounded products in some order with
 binary64 (or wider) operations, possibly fused multiply-adds (the standard model; no Strassen-like
 algorithms — true of OpenBLAS, MKL, BLIS, reference BLAS).  FMA does not matter: the exact products
 need no rounding at all, and ``γ_k`` bounds hold with or without FMA.  No overflow (the caller
@@ -45,7 +45,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.linalg.blas as blas
 from flint import arb
 from numpy.typing import NDArray
 
@@ -137,13 +136,15 @@ def _exact_ok(a: NDArray, b: NDArray) -> bool:
 
 
 def _gram_minus_identity(X: NDArray, beta: int, parts: tuple | None = None) -> arb:
-    """Upper bound on ``‖XᵀX − I‖₂`` (X: (k, n)), with the exact product ``X₁ᵀX₁`` (dsyrk);
+    """Upper bound on ``‖XᵀX − I‖₂`` (X: (k, n)), with the exact product ``X₁ᵀX₁``;
     ``parts`` is ``split(X, beta, axis=0)`` when already computed."""
     k, n = X.shape
     X1, X2, b = parts if parts is not None else split(X, beta, axis=0)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        T = blas.dsyrk(1.0, X1, trans=1, lower=0)          # X1^T X1, upper triangle
-        T = np.triu(T) + np.triu(T, 1).T
+        # exact: every partial sum is exact, in any order.  numpy's matmul, not scipy's dsyrk:
+        # the two wheels bring separate OpenBLAS thread pools, and alternating them cost 40 %
+        # of the whole bound at n = 1000 (measured 264 ms -> 155 ms on 2 cores)
+        T = X1.T @ X1
         Z = X1 + 0.5 * X2
         M = Z.T @ X2                                       # fl(Z^T X2), (n, n)
         T[np.diag_indices_from(T)] -= 1.0
