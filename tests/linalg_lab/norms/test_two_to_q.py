@@ -227,9 +227,13 @@ def test_cli_subprocess_smoke(tmp_path):
 
 @pytest.mark.slow
 def test_scs_path_d20_certified():
-    """SCS at moderate accuracy on a 800 x 20 Gaussian: certified bracket of width <= 1e-5."""
+    """SCS at moderate accuracy on a 800 x 20 Gaussian (EIGOPT is the default there now, so SCS is
+    asked for): certified bracket of width <= 1e-5, and the default (EIGOPT) agrees within both gaps."""
     X = gaussian_instance(20, seed=0).X
-    r = two_to_q(X)
+    r = two_to_q(X, solver="SCS")
     c = certify_two_to_q(r)
     assert c.certified and r.sos_result.solver == "SCS"
     assert c.rel_gap <= 1e-5 and c.lower <= r.lower <= c.upper
+    d = certify_two_to_q(two_to_q(X))
+    assert d.certified and d.analysis.sos_result.solver == "EIGOPT"
+    assert max(c.lower, d.lower) <= min(c.upper, d.upper)  # two certified brackets of one norm overlap
