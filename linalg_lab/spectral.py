@@ -459,7 +459,7 @@ def spectral_norm(
     elif bound_kind == "probabilistic":
         est = _gram_lanczos(op, v0, maxiter, rtol, "kw", delta)
     elif bound_kind == "sparse-inertia":
-        from .spectral_sparse import _one_thread
+        from ._sparse_ldlt import one_blas_thread as _one_thread
 
         with _one_thread():  # level-2 BLAS: threads cost more than they give on a busy machine
             est = _gram_lanczos(op, v0, maxiter, rtol, "gap", delta)
