@@ -4,7 +4,7 @@ import json
 import pytest
 
 pytest_plugins = ["pytester"]
-pytest.importorskip("xdist")
+pytest.importorskip("xdist", reason="pytest-xdist is not installed (it is in the [test] extra): pip install -e '.[test]'")
 
 # Eight tests in two files, so that both workers get some (--dist load sends them round-robin).
 WORKER_TESTS = '''

@@ -25,7 +25,7 @@ def _comparable(store):
 
 
 def test_dask_local_cluster_gives_the_rows_of_local_processes(tmp_path):
-    pytest.importorskip("dask.distributed")
+    pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed (it is in the [test] extra): pip install -e '.[test]'")
     a = run(SPEC, GRID48, store=tmp_path / "local", workers=2, root_seed=7)
     b = run(SPEC, GRID48, store=tmp_path / "dask", executor="dask-local", workers=2, root_seed=7)
     assert a.ok and b.ok and a.n_points == b.n_points == 48 and a.ran == b.ran == 48
