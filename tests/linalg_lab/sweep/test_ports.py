@@ -141,3 +141,20 @@ def test_summary_does_not_pool_a_store_with_failed_points(tmp_path, capsys):
     assert main(["sweep", "summary", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "failed: InputValueError" in out and "'nu'" in out and "not pooled: 1 point(s) failed" in out
+
+
+def test_point_functions_refuse_bad_input_naming_the_argument():
+    with pytest.raises(InputValueError, match="'shape' must look like '5x4'"):
+        seed004_batch("5by4", "penalty-sgd", 1, steps=10)
+    with pytest.raises(InputValueError, match="m, n >= 1"):
+        seed004_batch((0, 3), "penalty-sgd", 1, steps=10)
+    with pytest.raises(InputValueError, match="method"):
+        seed004_batch("4x3", "penalty-lbfgs", 1, steps=10)
+    with pytest.raises(InputValueError, match="seeds"):
+        seed004_batch("4x3", "penalty-sgd", [], steps=10)
+    with pytest.raises(InputValueError, match="activations"):
+        nu_sweep_point("tiny-paper", 0.5, 0, activations=("softplus",))
+    with pytest.raises(InputValueError, match="non-empty"):
+        nu_sweep_point("tiny-paper", 0.5, 0, scalings=())
+    with pytest.raises(InputValueError, match="'nu'"):
+        nu_sweep_point("tiny-paper", float("nan"), 0)
