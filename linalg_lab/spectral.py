@@ -443,7 +443,7 @@ def spectral_norm(
     maxiter_given = maxiter
     if maxiter is None:
         # sparse-inertia: a rough Lanczos estimate suffices; inverse iteration with the factors refines it
-        maxiter = min(N, 300) if bound_kind == "probabilistic" else min(N, 30) if sparse_inertia else min(N, 2000)
+        maxiter = min(N, 300) if bound_kind == "probabilistic" else min(N, 8) if sparse_inertia else min(N, 2000)
     rng, seed_used = _rng(seed)
     v0 = rng.standard_normal(N)
     v0 /= np.linalg.norm(v0)

@@ -65,6 +65,7 @@ import time
 from typing import Any, Literal
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
@@ -103,39 +104,41 @@ class _Problem:
         self.a = a
         self.form = form
         self.m, self.n = m, n
+        ac = a.tocoo()
         if form == "symmetric":
             # tau I - a (side 0) and tau I + a (side 1), every diagonal entry stored
-            ac = a.tocoo()
-            rows, cols, vals = ac.row, ac.col, ac.data
             self.adiag = np.asarray(a.diagonal(), dtype=np.float64)
             self.size = n
             key = np.arange(n, dtype=np.float64)
             signs = (-1.0, 1.0)
+            # store the diagonal explicitly only where a has none (no duplicates to sum)
+            has = np.zeros(n, dtype=bool)
+            has[ac.row[ac.row == ac.col]] = True
+            extra = np.flatnonzero(~has)
         else:
-            ac = a.tocoo()
-            rows = np.concatenate([ac.row, ac.col + m])
-            cols = np.concatenate([ac.col + m, ac.row])
-            vals = np.concatenate([ac.data, ac.data])
             self.size = m + n
             # interleave the two blocks (row i of A next to column ~i*n/m): a banded A stays banded
             key = np.concatenate([(np.arange(m) + 0.5) / m, (np.arange(n) + 0.5) / n])
             signs = (1.0,)
+            extra = np.arange(self.size)  # the augmented diagonal blocks are empty
         size = self.size
+        n_entries = (ac.nnz if form == "symmetric" else 2 * ac.nnz) + extra.size  # stored in the template
+
+        def triplets() -> tuple[NDArray, NDArray, NDArray]:
+            """All stored entries of the template (both triangles), unpermuted."""
+            if form == "symmetric":
+                rows, cols, vals = ac.row, ac.col, ac.data
+            else:
+                rows = np.concatenate([ac.row, ac.col + m])
+                cols = np.concatenate([ac.col + m, ac.row])
+                vals = np.concatenate([ac.data, ac.data])
+            return (np.concatenate([rows, extra]), np.concatenate([cols, extra]),
+                    np.concatenate([vals, np.zeros(extra.size)]))
+
         self.perm: NDArray[np.intp] | None = None
         self.ordering = ordering
         self.envelope = -1
-        inv = None
-        if form == "symmetric":
-            # store the diagonal explicitly only where a has none (no duplicates to sum)
-            has = np.zeros(n, dtype=bool)
-            has[rows[rows == cols]] = True
-            extra = np.flatnonzero(~has)
-        else:
-            extra = np.arange(size)  # the augmented diagonal blocks are empty
-        rows = np.concatenate([rows, extra])
-        cols = np.concatenate([cols, extra])
-        vals = np.concatenate([vals, np.zeros(extra.size)])
-        templates = None
+        template = None  # the CSC pattern with values a (side 1 / augmented); side 0 negates them
         self.backend: str | None = None
         self.fz: list[Any] = []
         if ordering == "auto" or backend == "band":
@@ -143,39 +146,48 @@ class _Problem:
             # is a fill bound measured before factorising -- is at most 8 times the matrix's
             # non-zeros (a banded matrix has ratio ~1, a 2-D grid ~sqrt(n)); otherwise AMD.
             perm = np.argsort(key, kind="stable")
-            # 32-bit indices where they fit: these passes over 2 nnz(a) entries are memory-bound
+            # 32-bit indices where they fit: these passes over nnz(a) entries are memory-bound
             inv = np.empty(size, dtype=np.int32 if size < 2**31 else np.intp)
             inv[perm] = np.arange(size)
-            pr, pc = inv[rows], inv[cols]
-            low = np.flatnonzero(pr >= pc)
-            lr, lc = pr[low], pc[low]
+            # the strictly lower entries of the ordered matrix, each once (the diagonal is implicit)
+            if form == "symmetric":
+                off = np.flatnonzero(ac.row != ac.col)
+                pr, pc, lv = inv[ac.row[off]], inv[ac.col[off]], ac.data[off]
+                low = np.flatnonzero(pr > pc)
+                lr, lc, lv = pr[low], pc[low], lv[low]
+            else:
+                pr, pc = inv[ac.row], inv[ac.col + m]
+                lr, lc, lv = np.maximum(pr, pc), np.minimum(pr, pc), ac.data
             first = np.arange(size, dtype=inv.dtype)  # first non-zero row of each column = first column of each row
             np.minimum.at(first, lr, lc)
             self.envelope = int(np.sum(np.arange(size) - first + 1))
-            if self.envelope <= 8 * len(rows) or backend == "band":
+            if self.envelope <= 8 * n_entries or backend == "band":
                 self.perm = perm
                 self.ordering = "natural (interleaved band)" if form == "augmented" else "natural (band)"
                 dist = lr - lc
-                kd = int(np.max(dist))
+                kd = int(np.max(dist, initial=0))
                 # LAPACK's band Cholesky when asked for, or (auto) when the band holds at most twice
                 # the envelope: BLAS-3 blocks in a dense band beat a sparse code on a dense band
                 if backend == "band" or (backend == "auto" and size * (kd + 1) <= 2 * self.envelope):
                     self.backend = "band"
-                    self.fz = [BandFactorizer(dist, lc, sg * vals[low], size, kd) for sg in signs]
+                    self.fz = [BandFactorizer(dist, lc, sg * lv, size, kd) for sg in signs]
                 else:
-                    templates = [csc_from_triplets(pr, pc, sg * vals, size) for sg in signs]
+                    rows, cols, vals = triplets()
+                    template = csc_from_triplets(inv[rows], inv[cols], vals, size)
             else:
                 self.ordering = "amd"
-        if self.backend is None and templates is None:
-            templates = [csc_from_triplets(rows, cols, sg * vals, size) for sg in signs]
+        if self.backend is None and template is None:
+            template = csc_from_triplets(*triplets(), size)
         if form == "symmetric" and self.perm is not None:
             self.adiag = self.adiag[self.perm]
-        self.templates = templates
-        if templates is not None:
-            self.diag_pos = [diag_positions(t) for t in templates]
+        self.template = template
+        self.signs = signs
+        if template is not None:
+            self.diag_pos = diag_positions(template)
             self.backend = sparse_backend(backend)
             solver_ordering = "natural" if self.perm is not None else self.ordering
-            self.fz = [Factorizer(self.backend, t, solver_ordering) for t in templates] if self.backend else []
+            # both sides share the pattern (the symbolic analysis is made on a side's first factorisation)
+            self.fz = [Factorizer(self.backend, template, solver_ordering) for _ in signs] if self.backend else []
         sides = len(signs)
         self.proved = [math.inf] * sides  # proved upper bound on lambda_max(a), -lambda_min(a) (or ||a||)
         self.ready = [False] * sides  # side holds a successful factorisation (usable by solve)
@@ -194,12 +206,14 @@ class _Problem:
             err = _U * (tau + float(np.max(np.abs(self.adiag)))) * (1 + 2 * _U) if self.adiag.any() else 0.0
         else:
             diag, err = np.full(self.size, tau), 0.0  # exact: the augmented diagonal is zero but for tau
-        if self.templates is None:
+        if self.template is None:
             ab = self.fz[side].template.copy()
             ab[0] = diag
             return ab, err
-        t = self.templates[side].copy()
-        t.data[self.diag_pos[side]] = diag
+        t = self.template.copy()
+        if self.signs[side] < 0:
+            np.negative(t.data, out=t.data)  # exact
+        t.data[self.diag_pos] = diag
         return t, err
 
     def certify(self, tau: float, good_enough: float = 0.0, sides: tuple[int, ...] | None = None,
@@ -561,19 +575,32 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
         out["reason"] = (f"factor has {prob.fz[0].nnz_factor} non-zeros (band storage) > fill budget "
                          f"max_factor_nnz={max_factor_nnz}")
         return out
-    base = max(lower, sigma)
-    # Start just above the Lanczos estimate by its residual: if sigma^2 is the top eigenvalue of a^T a
-    # (not guaranteed: the doubling below covers a miss), sigma_1 <= sigma (1 + r / (2 sigma^2)).
+    # The Lanczos residual: if sigma^2 is the top eigenvalue of a^T a (not guaranteed),
+    # sigma_1 <= sigma (1 + r / (2 sigma^2)).
     av = np.asarray(a @ v).ravel()
     res = float(np.linalg.norm(np.asarray(a.T @ av).ravel() - sigma * sigma * v))
-    step = min(max(rtol / 4, res / max(sigma * sigma, 1e-300)), 0.5)
+    # A sharper estimate before the first factorisation: shift-invert converges at a rate set by
+    # (tau - sigma_1) / (tau - sigma_2), so the first shift should be as close above sigma_1 as
+    # products with a can cheaply place it (see _krylov_estimate)
+    # (from a fixed random start, not from v: the error extrapolation assumes an unconverged start;
+    # from the 30-step Gram Ritz vector it underestimated the error threefold on the 2-D Laplacian)
+    v_rand = np.random.default_rng(0).standard_normal(a.shape[1])
+    top, bottom, err = _krylov_estimate(a, v_rand, symmetric=form == "symmetric")
     bind = 0  # the side whose factor the shift-invert solves use: the one that sets ||a||
     if form == "symmetric":
-        # the sign of the Rayleigh quotient says whether lambda_max (side 0) or -lambda_min (side 1)
-        # is ||a||; each side's extreme is bounded by Gershgorin (no factorisation), and the other
-        # side, if that does not settle it, is factorised once at a tight tau: if it holds there it
-        # never binds
-        bind = 0 if float(v @ av) >= 0 else 1
+        # the larger of lambda_max (side 0) and -lambda_min (side 1) is ||a||; each side's extreme is
+        # bounded by Gershgorin (no factorisation), and the other side, if that does not settle it,
+        # is factorised once at a tight tau: if it holds there it never binds
+        bind = 0 if top >= -bottom else 1
+        sigma = max(sigma, top if bind == 0 else -bottom)
+    else:
+        sigma = max(sigma, top)
+    base = max(lower, sigma)
+    # just above the estimate by twice its estimated error (or the residual bound, if smaller); a
+    # miss costs one failed factorisation and the step grows eightfold
+    step = min(max(rtol / 4, 2 * err, 0.0), res / max(sigma * sigma, 1e-300), 0.5)
+    step = max(step, rtol / 4)
+    if form == "symmetric":
         prob.proved = [_gershgorin_neg_lambda_min(-a), _gershgorin_neg_lambda_min(a)]
         if prob.proved[1 - bind] > lower * (1 + rtol / 8):
             prob.certify(lower * (1 + rtol / 8), sides=(1 - bind,))
@@ -611,7 +638,7 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
         if upper / lower - 1 <= rtol or out["factor_nnz"] > max_factor_nnz:
             break
         lower, v, est, err, converged, ns = _shift_invert_lower(prob, bind, v, lower, rtol, attained_lower,
-                                                                max_solves)
+                                                                max_solves, estimate=max(est, lower))
         out["solves"] += ns
         if upper / lower - 1 <= rtol:
             break
@@ -630,14 +657,84 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
     return out
 
 
+#: :func:`_krylov_estimate` stops once its extrapolated relative error is below this, or after
+#: ``ESTIMATE_MAX_STEPS`` products.  A step costs one product with ``a`` (about a tenth of a solve
+#: with a factor of the 2-D Laplacian); shift-invert Lanczos from a shift ``delta`` above ``sigma_1``
+#: needs about 50, 36, 19 and 13 solves for ``delta`` = 1e-3, 3e-4, 1e-4 and 3e-5 to reach 5e-9
+#: (the 1000 x 1000 grid, simulated in its eigenbasis), so 1e-4 is where one more product stops
+#: paying for itself there.
+ESTIMATE_RTOL = 1e-4
+ESTIMATE_MAX_STEPS = 400
+
+
+def _krylov_estimate(a: sp.spmatrix, v: NDArray, *, symmetric: bool, rtol: float = ESTIMATE_RTOL,
+                     max_steps: int = ESTIMATE_MAX_STEPS) -> tuple[float, float, float]:
+    """Extreme-eigenvalue estimates by plain Lanczos (three-term recurrence, no reorthogonalisation).
+
+    On ``a`` itself when ``symmetric`` (both ends: returns ``(lambda_max, lambda_min, err)``), else on
+    ``a^T a`` (returns ``(sigma_1, -sigma_1, err)`` from the top Ritz value).  Without
+    reorthogonalisation a step costs one product and a few vector updates, and the extreme Ritz
+    values stay accurate estimates (converged ones reappear as copies, which do not matter here;
+    Paige 1980, doi:10.1016/0024-3795(80)90167-6).  ``err``: the estimated relative error of the
+    larger end, extrapolated from its growth over the last quarter of the steps (for an extreme
+    eigenvalue at the edge of a continuous spectrum the error decays like ``k^-2``, so the growth
+    from ``3k/4`` to ``k`` steps is 0.78 times the remaining error; geometric convergence makes the
+    growth an overestimate).  A heuristic: nothing is proved from it.
+    """
+    n = v.size
+    matvec = (lambda x: a @ x) if symmetric else (lambda x: a.T @ (a @ x))
+    q = v / np.linalg.norm(v)
+    q_prev = np.zeros(n)
+    al: list[float] = []
+    be: list[float] = []
+    b = 0.0
+    hist: dict[int, tuple[float, float]] = {}
+    top = bottom = 0.0
+    err = math.inf
+    for k in range(1, min(max_steps, n) + 1):
+        w = np.asarray(matvec(q), dtype=np.float64).ravel()
+        alpha = float(q @ w)
+        w -= alpha * q
+        w -= b * q_prev
+        b = float(np.linalg.norm(w))
+        al.append(alpha)
+        be.append(b)
+        last = k == min(max_steps, n) or b <= 16 * _U * max(abs(alpha), abs(top), 1e-300)
+        if k % 5 == 0 or last:
+            ev = scipy.linalg.eigvalsh_tridiagonal(np.array(al), np.array(be[:-1]), select="i",
+                                                   select_range=(0, k - 1)) if k <= 8 else \
+                np.concatenate([scipy.linalg.eigvalsh_tridiagonal(np.array(al), np.array(be[:-1]), select="i",
+                                                                  select_range=(i, i)) for i in (0, k - 1)])
+            bottom, top = float(ev[0]), float(ev[-1])
+            hist[k] = (top, bottom)
+            big = max(abs(top), abs(bottom)) if symmetric else abs(top)
+            if k >= 40 and k % 20 == 0 and big > 0:
+                t0, b0 = hist[3 * k // 4]
+                growth = (top - t0) if (not symmetric or abs(top) >= abs(bottom)) else (b0 - bottom)
+                err = 1.3 * max(growth, 0.0) / big
+                if err <= rtol:
+                    break
+        if last:
+            # a full Krylov space (k = n) or an invariant one: the Ritz values are eigenvalues
+            if k == n or b <= 16 * _U * max(abs(alpha), abs(top), 1e-300):
+                err = 0.0
+            break
+        q_prev, q = q, w / b
+    if not symmetric:
+        s1 = math.sqrt(max(top, 0.0))
+        return s1, -s1, (err / 2 if math.isfinite(err) else 0.5)  # relative error of sigma: half that of sigma^2
+    return top, bottom, (err if math.isfinite(err) else 0.5)
+
+
 def _shift_invert_lower(prob: _Problem, side: int, v: NDArray, lower: float, rtol: float, attained_lower: Any,
-                        max_solves: int) -> tuple[float, NDArray, float, float, bool, int]:
+                        max_solves: int, estimate: float = 0.0) -> tuple[float, NDArray, float, float, bool, int]:
     """Lanczos on ``M^{-1}`` for the factorised ``M = K(tau)`` (or ``side`` of ``tau I -+ a``).
 
     The top eigenvalue of ``M^{-1}`` is ``1 / (tau - sigma_1)``: a Ritz value ``theta`` gives the
     estimate ``tau - 1/theta <= sigma_1`` (exact arithmetic) and its Ritz vector a candidate for the
-    attained lower bound.  Returns (lower, v, estimate, residual bound on the estimate's error, whether
-    Lanczos met its accuracy target, solves).
+    attained lower bound.  ``estimate``: the best (unproved) estimate of ``sigma_1`` so far, which
+    sets the accuracy wanted from the Ritz value.  Returns (lower, v, estimate, residual bound on the
+    estimate's error, whether Lanczos met its accuracy target, solves).
     """
     from .spectral import _lanczos_sym
 
@@ -650,8 +747,10 @@ def _shift_invert_lower(prob: _Problem, side: int, v: NDArray, lower: float, rto
         av = np.asarray(prob.a @ v).ravel()
         u = av / max(float(np.linalg.norm(av)), 1e-300)
         x = np.concatenate([u, -v / np.linalg.norm(v)]) / math.sqrt(2.0)  # K(tau) [u; -v] = (tau - sigma) [u; -v]
-    # accuracy wanted in theta for sigma_1 to about rtol/8: d sigma = d theta / theta^2
-    gap0 = max(tau - max(lower, 1e-300), 1e-300)
+    # accuracy wanted in theta for sigma_1 to about rtol/8: d sigma = d theta / theta^2, with
+    # theta ~ 1 / (tau - sigma_1) estimated from the best estimate (a proved lower bound far below
+    # sigma_1 would ask for needless accuracy: 28 solves instead of 20 on the 2-D Laplacian)
+    gap0 = max(tau - max(lower, estimate, 1e-300), 1e-300)
     rtol_si = min(0.5, rtol * lower / gap0)
     est = _lanczos_sym(lambda y: prob.solve(side, y), x.size, x, max_solves - 1, rtol_si, stop="gap")
     # one more solve: a Rayleigh quotient, its residual (|theta - mu| <= r for some eigenvalue mu) and
