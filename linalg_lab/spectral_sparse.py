@@ -45,7 +45,10 @@ product in the band has at most that many terms, zeros included).
 
 Only the factorisation at the final ``tau`` needs the margin: the search for ``tau`` also factorises
 at trial shifts whose factors serve only as solvers (shift-invert Lanczos for the lower bound and for
-placing the next ``tau``); those prove nothing and no claim rests on them.
+placing the next ``tau``); those prove nothing and no claim rests on them.  The first trial shift
+sits just above a plain-Lanczos estimate of ``sigma_1`` (products with ``A`` only, no
+reorthogonalisation), close enough that the shift-invert solves converge and one more factorisation,
+the final one, closes the bracket: two in all, the fewest the method allows.
 
 Why not an LU-based count (scipy's SuperLU): its partial pivoting is not symmetric, so the signs of
 ``diag(U)`` do not give the inertia of ``K`` (Sylvester's law needs a congruence ``P K P^T = L D L^T``),
@@ -484,9 +487,10 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     ``max_solves`` solves), whose Ritz vector raises the attained lower bound and whose Ritz value
     estimates ``sigma_1`` from below; the next ``tau`` sits just above that estimate (by ``rtol/2``
     and its estimated error), so that once the estimate is good one factorisation closes the bracket.
-    A failed factorisation moves ``tau`` up (doubling the step) or, once an upper bound is proved,
+    A failed factorisation moves ``tau`` up (the step grows eightfold) or, once an upper bound is proved,
     bisects geometrically between the last failure and the last success.  For the symmetric form
-    the trial shifts factorise only the side that sets ``||a||`` (by the sign of ``v^T a v``); the
+    the trial shifts factorise only the side that sets ``||a||`` (the larger end of the plain-Lanczos
+    estimate); the
     other one is settled by Gershgorin's theorem or by one factorisation at a tight ``tau``.
     Returns a dict with ``ok`` (an upper bound was proved), ``upper``, ``lower``, ``v``,
     ``factorizations``, ``solves``, ``factor_nnz``, ``backend``, ``form``, ``ordering``, ``reason``.
@@ -499,8 +503,9 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     lower : float
         A proved lower bound on ``||a||_2`` attained by ``v`` (scaled units), > 0.
     sigma : float
-        The (rough) Lanczos estimate of ``||a||_2`` (scaled units); the first trial shift sits
-        just above ``max(lower, sigma)``.
+        The (rough) Lanczos estimate of ``||a||_2`` (scaled units); a plain-Lanczos estimate
+        (``_krylov_estimate``) sharpens it, and the first trial shift sits just above the larger of
+        the two by twice the estimate's extrapolated error.
     v : (n,) ndarray of float64
         Unit vector attaining ``lower`` (the Lanczos vector).
     rtol : float
