@@ -490,8 +490,8 @@ def certified_sparse_bracket(op: Any, *, lower: float, sigma: float, v: NDArray,
     A failed factorisation moves ``tau`` up (the step grows eightfold) or, once an upper bound is proved,
     bisects geometrically between the last failure and the last success.  For the symmetric form
     the trial shifts factorise only the side that sets ``||a||`` (the larger end of the plain-Lanczos
-    estimate); the
-    other one is settled by Gershgorin's theorem or by one factorisation at a tight ``tau``.
+    estimate); the other one is settled by Gershgorin's theorem or by one factorisation at a tight
+    ``tau``.
     Returns a dict with ``ok`` (an upper bound was proved), ``upper``, ``lower``, ``v``,
     ``factorizations``, ``solves``, ``factor_nnz``, ``backend``, ``form``, ``ordering``, ``reason``.
 
