@@ -14,7 +14,7 @@ s; 26 shift-invert solves at 0.17-0.22 s each (memory-bound); the final factoris
 faults at ~12 us each: 2.2 s of system time).  Total 13-18 s against the 10 s target; 2 factorisations
 is the fewest the method can use.  ``svds`` took 932 s on the same matrix.
 
-    python benchmarks/bench_spectral_sparse.py [--quick] [--backend auto|cholmod|qdldl|band] [--no-svds]
+    python benchmarks/bench_spectral_sparse.py [--quick] [--backend auto|cholmod|qdldl|band] [--no-svds] [--stages]
 
 Backends: "band" (LAPACK's dpbtrf through scipy) needs nothing extra and is what "auto" picks for
 the banded case; the 2-D Laplacian needs a general sparse one: QDLDL (``pip install qdldl``) or
@@ -56,13 +56,48 @@ def banded(n: int, bw: int, rng: np.random.Generator) -> sp.csr_matrix:
     return sp.diags([rng.standard_normal(n - abs(k)) for k in range(-bw, bw + 1)], list(range(-bw, bw + 1))).tocsr()
 
 
+def _trace_stages() -> None:
+    """Wrap the certificate's stages (private functions of linalg_lab.spectral_sparse) to print their times."""
+    import linalg_lab.spectral_sparse as ss
+
+    t_start = [time.perf_counter()]
+
+    def timed(name, fn, describe):
+        def wrapper(*a, **k):
+            t = time.perf_counter()
+            out = fn(*a, **k)
+            now = time.perf_counter()
+            print(f"  [{now - t_start[0]:7.2f} s] {name}: {now - t:.2f} s; {describe(a, k, out)}", flush=True)
+            return out
+        return wrapper
+
+    ss._krylov_estimate = timed("plain-Lanczos estimate", ss._krylov_estimate,
+                                lambda a, k, o: f"estimate {o[0]:.10g}, extrapolated relative error {o[2]:.1e}")
+    ss._Problem.certify = timed("factorisation", ss._Problem.certify,
+                                lambda a, k, o: f"tau {a[1]:.12g}, margin {'yes' if k.get('bound', True) else 'no'}, "
+                                                f"{'ok' if o[0] else 'failed'}")
+    ss._shift_invert_lower = timed("shift-invert Lanczos", ss._shift_invert_lower,
+                                   lambda a, k, o: f"{o[5]} solves, estimate {o[2]:.12g}, lower {o[0]:.12g}")
+    original = ss.certified_sparse_bracket
+
+    def bracket(*a, **k):
+        t_start[0] = time.perf_counter()
+        return original(*a, **k)
+
+    ss.certified_sparse_bracket = bracket  # spectral_norm imports it from the module at call time
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (default: the issue's sizes)")
     ap.add_argument("--backend", default="auto", choices=["auto", "cholmod", "qdldl", "band"],
                     help="factorisation backend (default auto)")
     ap.add_argument("--no-svds", action="store_true", help="skip the svds reference (default: run it)")
+    ap.add_argument("--stages", action="store_true",
+                    help="print each stage's wall time (estimate, factorisations, shift-invert solves)")
     args = ap.parse_args(argv)
+    if args.stages:
+        _trace_stages()
     be = sparse_backend(args.backend)
     print(f"sparse backend: {be}")
     rng = np.random.default_rng(0)
