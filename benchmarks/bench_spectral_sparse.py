@@ -7,12 +7,13 @@ bracket; svds(k=1, tol=1e-8) (ARPACK, no bound) is timed in the same run and the
 Each case prints wall and CPU seconds, the load average before it (the machine may be shared), and
 the backend, ordering, factorisations and solves that the certificate used.
 
-Where the Laplacian's time goes (this 2-core VM, CHOLMOD 5.12 with OpenBLAS 0.3.21, 2026-12-02): setup
-and the plain-Lanczos estimate 1.5-2.5 s; the trial factorisation (AMD, 5.8e7 factor non-zeros) 2.5-3.3
-s; 26 shift-invert solves at 0.17-0.22 s each (memory-bound); the final factorisation with its margin
-4.6-5.1 s, of which the factor copy that scikit-sparse's ``L()`` makes is 1.5-2.4 s (1.9e5 page
-faults at ~12 us each: 2.2 s of system time).  Total 13-18 s against the 10 s target; 2 factorisations
-is the fewest the method can use.  ``svds`` took 932 s on the same matrix.
+Where the Laplacian's time goes (``--stages``; this 2-core VM, CHOLMOD 5.12 with OpenBLAS 0.3.21,
+2026-12-02): setup and the plain-Lanczos estimate 2.9-3.1 s; the trial factorisation (AMD, 5.8e7
+factor non-zeros, the factor's first-touch allocation included) 2.5-4.0 s; 20 shift-invert solves at
+0.17-0.22 s each (memory-bound); the final factorisation with its margin 4.6-5.1 s, of which the
+factor copy that scikit-sparse's ``L()`` makes is 1.5-2.4 s (1.9e5 page faults at ~12 us each).
+Total 14.1-16.9 s against the 10 s target; 2 factorisations is the fewest the method can use.
+``svds`` took 932 s on the same matrix.
 
     python benchmarks/bench_spectral_sparse.py [--quick] [--backend auto|cholmod|qdldl|band] [--no-svds] [--stages]
 
