@@ -32,6 +32,7 @@ import argparse
 import math
 import os
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -72,12 +73,16 @@ def _trace_stages() -> None:
             return out
         return wrapper
 
-    ss._krylov_estimate = timed("plain-Lanczos estimate", ss._krylov_estimate,
+    ss.krylov_estimate = timed("plain-Lanczos estimate", ss.krylov_estimate,
                                 lambda a, k, o: f"estimate {o[0]:.10g}, extrapolated relative error {o[2]:.1e}")
+    def parts(prob) -> str:
+        t = prob.fz[prob.last_side].timings if prob.last_side >= 0 else {}
+        return ", ".join(f"{k} {v:.2f} s" for k, v in t.items())
+
     ss._Problem.certify = timed("factorisation", ss._Problem.certify,
                                 lambda a, k, o: f"tau {a[1]:.12g}, margin {'yes' if k.get('bound', True) else 'no'}, "
-                                                f"{'ok' if o[0] else 'failed'}")
-    ss._shift_invert_lower = timed("shift-invert Lanczos", ss._shift_invert_lower,
+                                                f"{'ok' if o[0] else 'failed'} ({parts(a[0])})")
+    ss.shift_invert_lower = timed("shift-invert Lanczos", ss.shift_invert_lower,
                                    lambda a, k, o: f"{o[5]} solves, estimate {o[2]:.12g}, lower {o[0]:.12g}")
     original = ss.certified_sparse_bracket
 
@@ -111,14 +116,20 @@ def main(argv: list[str] | None = None) -> int:
     rows, data = [], []
     for name, (A, exact) in cases.items():
         load = os.getloadavg()[0]
+        ru0 = resource.getrusage(resource.RUSAGE_SELF)
         t0, c0 = time.perf_counter(), time.process_time()
         r = spectral_norm(A, rtol=1e-8, seed=0, bound="deterministic", sparse_backend=args.backend)
         t_ours, cpu = time.perf_counter() - t0, time.process_time() - c0
+        ru1 = resource.getrusage(resource.RUSAGE_SELF)
+        # page faults and kernel time: first-touch memory is expensive on some VMs (the factor and
+        # its copy are hundreds of MB)
+        faults, sys_s = ru1.ru_minflt - ru0.ru_minflt, ru1.ru_stime - ru0.ru_stime
         used = dict(re.findall(r"(backend|ordering) ([^,;]+)", r.theorem))
         counts = dict((k, int(n)) for n, k in re.findall(r"(\d+) (factorisation|solves)", r.theorem))
         print(f"{name}: ours {r.status.name} in {t_ours:.2f} s wall, {cpu:.2f} s CPU (load {load:.2f} before), "
               f"width {r.relative_gap:.2e}; backend {used.get('backend')}, ordering {used.get('ordering')}, "
-              f"{counts.get('factorisation')} factorisation(s), {counts.get('solves')} solves", flush=True)
+              f"{counts.get('factorisation')} factorisation(s), {counts.get('solves')} solves; {faults} page faults, "
+              f"{sys_s:.2f} s system time", flush=True)
         t_svds, s1 = math.nan, math.nan
         if not args.no_svds:
             # same accuracy target as the bracket (ARPACK's relative tolerance 1e-8)
@@ -134,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append([name, t_ours, cpu, load, used.get("backend"), counts.get("factorisation"), t_svds,
                      t_ours / t_svds, r.upper_kind, f"{r.relative_gap:.2e}", r.status.name, contains])
         data.append({"case": name, "spectral_norm_s": t_ours, "cpu_s": cpu, "load_before": load,
+                     "page_faults": faults, "system_s": sys_s,
                      "backend_used": used.get("backend"), "ordering": used.get("ordering"),
                      "factorizations": counts.get("factorisation"), "solves": counts.get("solves"),
                      "svds_s": t_svds, "ratio_vs_svds": t_ours / t_svds,
