@@ -213,16 +213,10 @@ class BandFactorizer:
 
 
 def all_blas_threads() -> Any:
-    """Undo an enclosing :func:`one_blas_thread` for BLAS-3 work: every BLAS library at the
-    machine's core count (a no-op without threadpoolctl)."""
-    import contextlib
-    import os
+    """Every BLAS thread again inside :func:`one_blas_thread` (``linalg_lab.layers._threads``)."""
+    from .layers._threads import all_blas_threads
 
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=os.cpu_count() or 1, user_api="blas")
+    return all_blas_threads()
 
 
 def _lower_factor_diagonal(L: sp.csc_matrix) -> NDArray:

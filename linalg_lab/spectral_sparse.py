@@ -605,8 +605,7 @@ def _bracket(op: Any, *, lower: float, sigma: float, v: NDArray, rtol: float, at
     base = max(lower, sigma)
     # just above the estimate by twice its estimated error (or the residual bound, if smaller); a
     # miss costs one failed factorisation and the step grows eightfold
-    step = min(max(rtol / 4, 2 * err, 0.0), res / max(sigma * sigma, 1e-300), 0.5)
-    step = max(step, rtol / 4)
+    step = min(max(min(2 * err, res / max(sigma * sigma, 1e-300)), rtol / 4), 0.5)
     if form == "symmetric":
         prob.proved = [_gershgorin_neg_lambda_min(-a), _gershgorin_neg_lambda_min(a)]
         if prob.proved[1 - bind] > lower * (1 + rtol / 8):
