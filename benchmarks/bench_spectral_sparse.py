@@ -8,10 +8,11 @@ Each case prints wall and CPU seconds, the load average before it (the machine m
 the backend, ordering, factorisations and solves that the certificate used.
 
 Where the Laplacian's time goes (``--stages``; this 2-core VM, CHOLMOD 5.12 with OpenBLAS 0.3.21,
-2026-12-02): setup and the plain-Lanczos estimate 2.9-3.1 s; the trial factorisation (AMD, 5.8e7
-factor non-zeros, the factor's first-touch allocation included) 2.5-4.0 s; 20 shift-invert solves at
-0.17-0.22 s each (memory-bound); the final factorisation with its margin 4.6-5.1 s, of which the
-factor copy that scikit-sparse's ``L()`` makes is 1.5-2.4 s (1.9e5 page faults at ~12 us each).
+2026-12-02): setup and the plain-Lanczos estimate 2.7-3.1 s; the trial factorisation (AMD analysis,
+5.8e7 factor non-zeros, the factor's first-touch allocation included) 2.5-4.1 s; 20 shift-invert
+solves at 0.17-0.22 s each (memory-bound); the final factorisation 2.6-2.8 s, the factor copy that
+scikit-sparse's ``L()`` makes for the margin 0.6 s (1.5-2.4 s when the VM's memory is fresh: page
+faults cost ~12 us each here, 3.6e5 faults and 7-8 s of system time per run) and the margin 0.3 s.
 Total 14.1-16.9 s against the 10 s target; 2 factorisations is the fewest the method can use.
 ``svds`` took 932 s on the same matrix.
 
